@@ -1,0 +1,146 @@
+import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
+import { checkMockData } from './data-file.js';
+import { DEFAULT_DATA } from './default-data.js';
+import { errorBody } from './error-codes.js';
+import { FaultQueue } from './faults.js';
+import { GETSCFLIST_PATH, getScfListHandler, WECHAT_CONTENT_TYPE } from './getscflist.js';
+import { Journal, type JournalEntry, redactToken } from './journal.js';
+import {
+  type MockContext,
+  type MockOptions,
+  type RequestRecord,
+  type ResolvedSettings,
+  resolveSettings,
+} from './settings.js';
+import { Store } from './store.js';
+
+/** An Express app serving the mock, with the state it serves on `mock`. */
+export type MockApp = Express & { mock: MockContext };
+
+/** Bodies kept in the journal are cut to this many characters, so 1000 entries stay small. */
+const JOURNAL_BODY_CHARS = 16 * 1024;
+
+function redactQuery(query: Record<string, unknown>): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [key, value] of Object.entries(query)) {
+    const text = Array.isArray(value) ? value.map(String) : String(value);
+    if (key !== 'access_token') out[key] = text;
+    else out[key] = Array.isArray(text) ? text.map(redactToken) : redactToken(text);
+  }
+  return out;
+}
+
+function journalBody(body: Buffer | undefined): string | null {
+  if (body === undefined) return null;
+  let text = body.toString('utf8', 0, Math.min(body.length, JOURNAL_BODY_CHARS * 4));
+  // A token sent in the body is as secret as one in the query.
+  text = text.replace(
+    /("access_token"\s*:\s*")([^"]*)"/g,
+    (_m, head: string, token: string) => `${head}${redactToken(token)}"`,
+  );
+  return text.length > JOURNAL_BODY_CHARS ? `${text.slice(0, JOURNAL_BODY_CHARS)}…` : text;
+}
+
+function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext['record'] {
+  return (req: Request, record: RequestRecord) => {
+    const duration_ms = Math.round((performance.now() - record.started) * 100) / 100;
+    const entry: JournalEntry = {
+      seq: record.seq,
+      time: record.time,
+      method: req.method,
+      path: req.path,
+      query: redactQuery(req.query as Record<string, unknown>),
+      body: journalBody(record.body),
+      content_type: req.headers['content-type'] ?? null,
+      errcode: record.errcode,
+      ...(record.reason ? { reason: record.reason } : {}),
+      status: record.status,
+      duration_ms,
+    };
+    journal.record(entry);
+    if (settings.log) {
+      const outcome = record.errcode ?? (record.status === null ? 'dropped' : `HTTP ${record.status}`);
+      settings.log(
+        `${req.method} ${req.path} ${outcome}${record.reason ? ` (${record.reason})` : ''} ${duration_ms}ms`,
+      );
+    }
+  };
+}
+
+function notFound(context: MockContext) {
+  return (req: Request, res: Response) => {
+    const started = performance.now();
+    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${GETSCFLIST_PATH}`;
+    context.record(req, {
+      seq: context.journal.nextSeq(),
+      time: new Date().toISOString(),
+      started,
+      errcode: null,
+      status: 404,
+      reason,
+    });
+    res.status(404).json({ error: reason });
+  };
+}
+
+function errorHandler(context: MockContext): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    if (error instanceof ControlError) {
+      res.status(error.status).json({ error: error.message, issues: error.issues });
+      return;
+    }
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: `body: is not valid JSON (${(error as Error).message})`, issues: [] });
+      return;
+    }
+    const status = Number((error as { status?: number }).status);
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message, issues: [] });
+      return;
+    }
+    // A bug of ours: say so without a stack trace; the API still answers like WeChat does.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`wechat-scf-kit: internal error on ${req.method} ${req.path}: ${message}`);
+    if (req.path.toLowerCase().startsWith(GETSCFLIST_PATH)) {
+      res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
+      res.end(errorBody(-1, { rid: context.settings.rid }));
+    } else {
+      res.status(500).json({ error: `internal error: ${message}`, issues: [] });
+    }
+  };
+}
+
+/**
+ * Creates the mock as an Express app, without listening: for supertest, or to mount in your own server.
+ * @example
+ * import request from 'supertest';
+ * const app = createApp({ rid: false });
+ * await request(app).post('/componenttcb/getscflist?access_token=t').send({ env: 'prod-5g7k2m9x3d' });
+ * @throws DataError when options.data breaks the data-file schema, RangeError for a bad option
+ */
+export function createApp(options: MockOptions = {}): MockApp {
+  const settings = resolveSettings(options);
+  const data = options.data === undefined ? DEFAULT_DATA : checkMockData(options.data, 'options.data');
+  const journal = new Journal(settings.journalLimit);
+  const context: MockContext = {
+    settings,
+    store: new Store(data, options.seed ?? data.seed ?? 1),
+    journal,
+    faults: new FaultQueue(),
+    record: makeRecorder(journal, settings),
+  };
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.all(GETSCFLIST_PATH, getScfListHandler(context));
+  if (settings.control) app.use(CONTROL_PREFIX, controlRouter(context));
+  app.use(notFound(context));
+  app.use(errorHandler(context));
+  return Object.assign(app, { mock: context });
+}

@@ -1,0 +1,245 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { MockDataFile } from '../generated/schemas.js';
+import packageJson from '../package.json' with { type: 'json' };
+import { DataError, loadDataFile } from './data-file.js';
+import { DEFAULT_DATA } from './default-data.js';
+import { GETSCFLIST_PATH } from './getscflist.js';
+import { isLoopback, type RunningMock, startMockServer } from './server.js';
+import type { UnknownEnvMode } from './settings.js';
+
+/** A mistake in how the command was called: printed as one line, exit code 2. */
+export class UsageError extends Error {}
+
+const NAME = 'wechat-scf-kit';
+
+const SERVE_HELP = `Usage: ${NAME} serve [options]
+
+Runs an offline fake of WeChat's POST ${GETSCFLIST_PATH} (getCloudFunctionList).
+
+Options:
+  --port N            port to listen on (default 4020, or $PORT; 0 takes a free port)
+  --host ADDR         address to listen on (default 127.0.0.1)
+  --data FILE         JSON data file: tokens and envs (default: built-in demo data)
+  --seed N            seed for fake values (default: the data file's seed, else 1)
+  --strict            answer 47001 for unknown body fields instead of ignoring them
+  --max-limit N       largest accepted limit; larger answers 47001 (default 100)
+  --unknown-env MODE  env not in the data: invalid-args (40097, default), no-qbase (85088) or empty
+  --journal-limit N   requests kept in the journal at /__mock/requests (default 1000)
+  --body-limit BYTES  largest accepted request body; larger answers 47001 (default 1048576)
+  --no-rid            leave the " rid: …" suffix off error messages (for snapshot tests)
+  --no-control        turn off the /__mock/ control API
+  --quiet             no log line per request
+  -h, --help          show this help
+  -v, --version       show the version`;
+
+const HELP = `Usage: ${NAME} <command> [options]
+
+Commands:
+  serve               run the mock server (the default when no command is given)
+
+Run '${NAME} serve --help' for the options. Version ${packageJson.version}.`;
+
+const SERVE_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  data: { type: 'string' },
+  seed: { type: 'string' },
+  strict: { type: 'boolean' },
+  'max-limit': { type: 'string' },
+  'unknown-env': { type: 'string' },
+  'journal-limit': { type: 'string' },
+  'body-limit': { type: 'string' },
+  'no-rid': { type: 'boolean' },
+  'no-control': { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' },
+} as const satisfies ParseArgsConfig['options'];
+
+/**
+ * Parses arguments with node:util, turning its errors into one-line UsageErrors.
+ * @example parseCommandArgs({ args: ['--port', '0'], options: { port: { type: 'string' } } }).values.port // '0'
+ */
+export function parseCommandArgs<T extends ParseArgsConfig & { args: string[] }>(
+  config: T,
+): ReturnType<typeof parseArgs<T>> {
+  try {
+    return parseArgs(config);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const message = (error as Error).message;
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`unknown option ${option}`);
+    }
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
+      const value = /'([^']+)'/.exec(message)?.[1] ?? message;
+      throw new UsageError(`unexpected argument ${value}`);
+    }
+    throw new UsageError(message.split('. ')[0].replace(/\.$/, ''));
+  }
+}
+
+/**
+ * Reads an integer flag, naming the flag when it is wrong.
+ * @example parseInteger('--port', '4020', 0, 65535) // 4020
+ */
+export function parseInteger(flag: string, text: string | undefined, min: number, max: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  }
+  return Number(text);
+}
+
+function describeEnvs(data: MockDataFile, mock: RunningMock): string {
+  return (
+    mock.store
+      .envs()
+      .map((env) =>
+        env.qbase ? `${env.id} (${env.functions.length} functions)` : `${env.id} (qbase false: answers 85088)`,
+      )
+      .join(', ') || (data.envs ? 'none' : 'none')
+  );
+}
+
+function exampleCurl(mock: RunningMock): string {
+  const tokens = mock.store.tokens();
+  const token = Object.keys(tokens).find((t) => tokens[t] === 'valid') ?? 'ACCESS_TOKEN';
+  const env = mock.store.envs().find((e) => e.qbase)?.id ?? 'ENV_ID';
+  const body = JSON.stringify({ env, limit: 2 });
+  return `curl -s -X POST '${mock.url}${GETSCFLIST_PATH}?access_token=${token}' -d '${body}'`;
+}
+
+/** `wechat-scf-kit serve`: parses flags, loads data, listens and logs until SIGINT/SIGTERM. */
+export async function serve(args: string[]): Promise<RunningMock | undefined> {
+  const { values } = parseCommandArgs({ args, options: SERVE_OPTIONS });
+  if (values.help) {
+    console.log(SERVE_HELP);
+    return undefined;
+  }
+  if (values.version) {
+    console.log(packageJson.version);
+    return undefined;
+  }
+  const port = parseInteger(
+    values.port !== undefined ? '--port' : 'PORT',
+    values.port ?? process.env.PORT ?? '4020',
+    0,
+    65535,
+  );
+  const host = values.host ?? '127.0.0.1';
+  const unknownEnv = values['unknown-env'];
+  if (unknownEnv !== undefined && !['invalid-args', 'no-qbase', 'empty'].includes(unknownEnv)) {
+    throw new UsageError(`--unknown-env must be invalid-args, no-qbase or empty, got ${JSON.stringify(unknownEnv)}`);
+  }
+  const data = values.data ? await loadDataFile(values.data) : DEFAULT_DATA;
+  const quiet = values.quiet ?? false;
+  const mock = await listen({
+    port,
+    host,
+    data,
+    seed: parseInteger('--seed', values.seed, 0, 4294967295),
+    strict: values.strict,
+    maxLimit: parseInteger('--max-limit', values['max-limit'], 1, 1_000_000),
+    unknownEnv: unknownEnv as UnknownEnvMode | undefined,
+    journalLimit: parseInteger('--journal-limit', values['journal-limit'], 0, 1_000_000),
+    bodyLimit: parseInteger('--body-limit', values['body-limit'], 1, 1024 * 1024 * 1024),
+    rid: !values['no-rid'],
+    control: values['no-control'] ? false : undefined,
+    log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+  });
+  console.log(`${NAME} ${packageJson.version} listening on ${mock.url}`);
+  console.log(`  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`);
+  console.log(`  envs:    ${describeEnvs(data, mock)}`);
+  const tokenCount = Object.keys(mock.store.tokens()).length;
+  console.log(
+    `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
+  );
+  console.log(
+    `  control: ${mock.settings.control ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults)` : 'off'}`,
+  );
+  if (!mock.settings.control && !isLoopback(host) && !values['no-control']) {
+    console.log('           (off because the address is not loopback)');
+  }
+  console.log(`  try:     ${exampleCurl(mock)}`);
+
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await mock.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  return mock;
+}
+
+async function listen(options: Parameters<typeof startMockServer>[0] & { port?: number; host: string }) {
+  try {
+    return await startMockServer(options);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const where = `${options.host}:${options.port}`;
+    if (code === 'EADDRINUSE')
+      throw new UsageError(
+        `port ${options.port} on ${options.host} is already in use; pick another with --port (0 takes a free one)`,
+      );
+    if (code === 'EACCES') throw new UsageError(`not allowed to listen on ${where}; use a port above 1023`);
+    if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
+      throw new UsageError(`cannot listen on ${where}: --host ${options.host} is not an address of this machine`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs the command line: `serve` (the default) and its flags. Returns the exit code for errors.
+ * @example await main(['serve', '--port', '0'])
+ */
+export async function main(argv: string[]): Promise<number | undefined> {
+  const [first, ...rest] = argv;
+  try {
+    if (first === undefined || first.startsWith('-')) {
+      if (first === '--help' || first === '-h') {
+        console.log(HELP);
+        return 0;
+      }
+      if (first === '--version' || first === '-v') {
+        console.log(packageJson.version);
+        return 0;
+      }
+      await serve(argv);
+      return undefined;
+    }
+    if (first === 'serve') {
+      await serve(rest);
+      return undefined;
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve`);
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof DataError || error instanceof RangeError) {
+      console.error(`${NAME}: ${error.message}`);
+      return 2;
+    }
+    console.error(`${NAME}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await main(process.argv.slice(2));
+  if (code !== undefined) process.exitCode = code;
+}

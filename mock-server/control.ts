@@ -1,0 +1,142 @@
+import express, { type Request, type Response, Router } from 'express';
+import { checkEnvData, checkMockData, DataError } from './data-file.js';
+import { checkFault } from './faults.js';
+import type { MockContext } from './settings.js';
+import type { EnvState } from './store.js';
+import { describeErrors, isEnvId, isTokenTable } from './validation.js';
+
+/** The prefix of every control route. */
+export const CONTROL_PREFIX = '/__mock';
+
+/** Thrown by control handlers for a bad request; the error middleware answers HTTP 400 with it. */
+export class ControlError extends Error {
+  readonly status: number;
+  readonly issues: { path: string; message: string }[];
+  constructor(status: number, message: string, issues: { path: string; message: string }[] = []) {
+    super(message);
+    this.status = status;
+    this.issues = issues;
+  }
+}
+
+function summary(env: EnvState) {
+  return { env: env.id, qbase: env.qbase, total_count: env.functions.length };
+}
+
+function envIdParam(req: Request): string {
+  const id = String(req.params.env);
+  if (!isEnvId(id)) {
+    throw new ControlError(400, `env id ${JSON.stringify(id)} is not valid`, [
+      { path: 'env', message: "must be letters, digits, '-' or '_', starting with a letter or digit, at most 64 long" },
+    ]);
+  }
+  return id;
+}
+
+/** Runs a check that throws DataError and turns it into a 400 answer. */
+function checked<T>(check: () => T, what: string): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof DataError) throw new ControlError(400, `${what}: ${error.message}`, error.issues);
+    throw error;
+  }
+}
+
+/** The request body parsed as JSON: required, and answered with 400 when it is not JSON. */
+function requireBody(req: Request): unknown {
+  const raw: unknown = req.body;
+  if (!Buffer.isBuffer(raw) || raw.toString('utf8').trim() === '')
+    throw new ControlError(400, 'a JSON body is required');
+  try {
+    return JSON.parse(raw.toString('utf8'));
+  } catch (error) {
+    throw new ControlError(400, `body: is not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * The /__mock/ control API: health, the request journal, envs, tokens, the whole data, reset
+ * and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
+ */
+export function controlRouter(context: MockContext): Router {
+  const { store, journal, faults, settings } = context;
+  const router = Router();
+  router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
+
+  router.get('/health', (_req, res) => {
+    res.json({ status: 'ok', envs: store.envs().length });
+  });
+
+  router.get('/requests', (_req, res) => {
+    res.json(journal.snapshot());
+  });
+  router.delete('/requests', (_req, res) => {
+    res.json({ cleared: journal.clear() });
+  });
+
+  router.get('/envs', (_req, res) => {
+    res.json({ envs: store.envs().map(summary) });
+  });
+  router.get('/envs/:env', (req, res) => {
+    const id = envIdParam(req);
+    const env = store.getEnv(id);
+    if (!env) throw new ControlError(404, `env ${id} is not in the data`);
+    res.json({ ...summary(env), functions: env.functions.map((fn) => fn.record) });
+  });
+  router.put('/envs/:env', (req, res) => {
+    const id = envIdParam(req);
+    const data = checked(() => checkEnvData(requireBody(req)), `env ${id}`);
+    const existed = store.getEnv(id) !== undefined;
+    res.status(existed ? 200 : 201).json(summary(store.putEnv(id, data)));
+  });
+  router.delete('/envs/:env', (req, res) => {
+    const id = envIdParam(req);
+    if (!store.deleteEnv(id)) throw new ControlError(404, `env ${id} is not in the data`);
+    res.json({ deleted: id });
+  });
+
+  router.get('/tokens', (_req, res) => {
+    res.json({ tokens: store.tokens() });
+  });
+  router.put('/tokens', (req, res) => {
+    const tokens = requireBody(req);
+    if (!isTokenTable(tokens)) {
+      throw new ControlError(400, 'tokens: not a valid token table', describeErrors(isTokenTable.errors));
+    }
+    store.setTokens(tokens);
+    res.json({ tokens: store.tokens() });
+  });
+
+  router.put('/data', (req, res) => {
+    const data = checked(() => checkMockData(requireBody(req)), 'data');
+    store.replaceData(data);
+    res.json({ envs: store.envs().map(summary), tokens: Object.keys(store.tokens()).length });
+  });
+
+  router.post('/reset', (_req, res) => {
+    store.reset();
+    journal.clear();
+    faults.clear();
+    res.json({ status: 'reset', envs: store.envs().map(summary) });
+  });
+
+  router.get('/faults', (_req, res) => {
+    res.json({ faults: faults.list() });
+  });
+  router.post('/faults', (req, res) => {
+    const fault = checked(() => checkFault(requireBody(req)), 'fault');
+    faults.add(fault);
+    res.status(201).json({ faults: faults.list() });
+  });
+  router.delete('/faults', (_req, res) => {
+    const cleared = faults.list().length;
+    faults.clear();
+    res.json({ cleared });
+  });
+
+  router.use((req: Request, _res: Response) => {
+    throw new ControlError(404, `no control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
+  });
+  return router;
+}

@@ -1,0 +1,90 @@
+/** One request as the journal records it. Access tokens are cut to a short prefix. */
+export interface JournalEntry {
+  /** Order of arrival, from 1. */
+  seq: number;
+  /** ISO time the request arrived. */
+  time: string;
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  query: Record<string, string | string[]>;
+  /** The raw body as text (invalid UTF-8 shown as U+FFFD), or null when none was sent. */
+  body: string | null;
+  /** The request's Content-Type header, or null. */
+  content_type: string | null;
+  /** The WeChat errcode answered, or null when no WeChat answer was sent (an HTTP or connection fault). */
+  errcode: number | null;
+  /** Why the request failed, when it did. */
+  reason?: string;
+  /** The HTTP status sent, or null when the connection was dropped. */
+  status: number | null;
+  duration_ms: number;
+}
+
+/**
+ * A bounded journal: the newest `capacity` entries, oldest first, and an exact count of the
+ * entries pushed out, so `recorded + dropped` always equals the requests received.
+ * @example
+ * const journal = new Journal(2);
+ * journal.record(a); journal.record(b); journal.record(c);
+ * journal.snapshot() // { requests: [b, c], dropped: 1 }
+ */
+export class Journal {
+  readonly capacity: number;
+  #entries: (JournalEntry | undefined)[];
+  #start = 0;
+  #size = 0;
+  #dropped = 0;
+  #seq = 0;
+
+  constructor(capacity: number) {
+    this.capacity = capacity;
+    this.#entries = new Array(capacity);
+  }
+
+  /** The next sequence number, taken when a request arrives. */
+  nextSeq(): number {
+    this.#seq += 1;
+    return this.#seq;
+  }
+
+  record(entry: JournalEntry): void {
+    if (this.capacity === 0) {
+      this.#dropped += 1;
+      return;
+    }
+    if (this.#size === this.capacity) {
+      this.#entries[this.#start] = entry;
+      this.#start = (this.#start + 1) % this.capacity;
+      this.#dropped += 1;
+    } else {
+      this.#entries[(this.#start + this.#size) % this.capacity] = entry;
+      this.#size += 1;
+    }
+  }
+
+  snapshot(): { requests: JournalEntry[]; dropped: number } {
+    const requests: JournalEntry[] = [];
+    for (let i = 0; i < this.#size; i++)
+      requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
+    return { requests, dropped: this.#dropped };
+  }
+
+  /** Empties the journal and its dropped count; returns how many entries were removed. */
+  clear(): number {
+    const removed = this.#size;
+    this.#entries = new Array(this.capacity);
+    this.#start = 0;
+    this.#size = 0;
+    this.#dropped = 0;
+    return removed;
+  }
+}
+
+/**
+ * Cuts a secret to a short prefix for logs and the journal.
+ * @example redactToken('tok-a-1234567890') // 'tok-a-…'
+ */
+export function redactToken(token: string): string {
+  return `${token.slice(0, Math.min(6, Math.floor(token.length / 2)))}…`;
+}

@@ -1,0 +1,98 @@
+import type { Request } from 'express';
+import type { MockDataFile } from '../generated/schemas.js';
+import type { FaultQueue } from './faults.js';
+import type { Journal } from './journal.js';
+import type { Store } from './store.js';
+
+/** What to answer for an env that is not in the data. */
+export type UnknownEnvMode = 'invalid-args' | 'no-qbase' | 'empty';
+
+/** Options of createApp and startMockServer; every one has a default. */
+export interface MockOptions {
+  /** The data to serve. Default: the embedded demo data (see DEFAULT_DATA). */
+  data?: MockDataFile;
+  /** Seed for fake values; overrides data.seed. Default: data.seed, else 1. */
+  seed?: number;
+  /** Answer 47001 for unknown body fields instead of ignoring them. Default false. */
+  strict?: boolean;
+  /** Largest accepted `limit`; a larger one answers 47001. Default 100. */
+  maxLimit?: number;
+  /** Append ` rid: …` to error messages, as the real servers do. Default true. */
+  rid?: boolean;
+  /** Serve the /__mock/ control API. Default true. */
+  control?: boolean;
+  /** Unknown env: 'invalid-args' (40097), 'no-qbase' (85088) or 'empty' (errcode 0, no functions). Default 'invalid-args'. */
+  unknownEnv?: UnknownEnvMode;
+  /** Journal capacity in entries; older entries are dropped and counted. Default 1000. */
+  journalLimit?: number;
+  /** Largest accepted request body in bytes; a larger one answers 47001. Default 1 MiB. */
+  bodyLimit?: number;
+  /** Receives one line per request. Default: no logging. */
+  log?: (line: string) => void;
+}
+
+/** Options with every default applied, computed once when the app is created. */
+export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log'>> & {
+  log: ((line: string) => void) | undefined;
+};
+
+/** The defaults, merged in one place. */
+export const DEFAULT_SETTINGS = {
+  strict: false,
+  maxLimit: 100,
+  rid: true,
+  control: true,
+  unknownEnv: 'invalid-args',
+  journalLimit: 1000,
+  bodyLimit: 1024 * 1024,
+} as const satisfies Omit<ResolvedSettings, 'log'>;
+
+const UNKNOWN_ENV_MODES: readonly UnknownEnvMode[] = ['invalid-args', 'no-qbase', 'empty'];
+
+function checkInteger(name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+  }
+}
+
+/**
+ * Applies the defaults and checks every option.
+ * @example resolveSettings({ maxLimit: 50 }).maxLimit // 50
+ * @throws RangeError naming the bad option
+ */
+export function resolveSettings(options: MockOptions): ResolvedSettings {
+  const settings: ResolvedSettings = { ...DEFAULT_SETTINGS, ...stripUndefined(options), log: options.log };
+  checkInteger('maxLimit', settings.maxLimit, 1, 1_000_000);
+  checkInteger('journalLimit', settings.journalLimit, 0, 1_000_000);
+  checkInteger('bodyLimit', settings.bodyLimit, 1, 1024 * 1024 * 1024);
+  if (!UNKNOWN_ENV_MODES.includes(settings.unknownEnv)) {
+    throw new RangeError(`unknownEnv must be one of ${UNKNOWN_ENV_MODES.join(', ')}, got ${settings.unknownEnv}`);
+  }
+  return settings;
+}
+
+function stripUndefined(options: MockOptions): Partial<ResolvedSettings> {
+  const { data: _data, seed: _seed, log: _log, ...rest } = options;
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+}
+
+/** What the journal and the log learn of one finished request. */
+export interface RequestRecord {
+  seq: number;
+  time: string;
+  started: number;
+  body?: Buffer;
+  errcode: number | null;
+  status: number | null;
+  reason?: string;
+}
+
+/** The state one app serves: shared by the route and the control API. */
+export interface MockContext {
+  readonly settings: ResolvedSettings;
+  readonly store: Store;
+  readonly journal: Journal;
+  readonly faults: FaultQueue;
+  /** Records a finished API request in the journal and the log. */
+  record(req: Request, record: RequestRecord): void;
+}

@@ -1,0 +1,138 @@
+import type { CloudFunction, EnvData, MockDataFile, TokenState } from '../generated/schemas.js';
+import { buildFunctions } from './fake-functions.js';
+
+/** A function as the store keeps it: the record, its wire JSON (serialised once) and its search key. */
+export interface StoredFunction {
+  readonly record: CloudFunction;
+  readonly json: string;
+  readonly searchKey: string;
+}
+
+/** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
+export interface EnvState {
+  readonly id: string;
+  readonly qbase: boolean;
+  /** Sorted as served: add_time descending, then name ascending. */
+  readonly functions: readonly StoredFunction[];
+}
+
+/** The parameters of one page, already validated and defaulted. */
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  searchkey?: string;
+}
+
+/** A page: the total number of matches and the stored functions on this page. */
+export interface Page {
+  total_count: number;
+  functions: readonly StoredFunction[];
+}
+
+/** Served order: newest add_time first, then name, so pages are stable. */
+function compareFunctions(a: CloudFunction, b: CloudFunction): number {
+  if (a.add_time !== b.add_time) return a.add_time < b.add_time ? 1 : -1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+function toStored(record: CloudFunction): StoredFunction {
+  return { record, json: JSON.stringify(record), searchKey: record.name.toLowerCase() };
+}
+
+/**
+ * The mock's data and its verbs. Holds tokens and envs; every change replaces an env's state
+ * whole, which makes changes atomic for concurrent readers.
+ * @example
+ * const store = new Store({ envs: { 'prod-1': { generate: 30 } } }, 1);
+ * store.listFunctions(store.getEnv('prod-1')!, { offset: 0, limit: 20 }).total_count // 30
+ */
+export class Store {
+  #initial: MockDataFile;
+  #initialSeed: number;
+  #seed: number;
+  #tokens = new Map<string, TokenState>();
+  #envs = new Map<string, EnvState>();
+
+  constructor(data: MockDataFile, seed: number = data.seed ?? 1) {
+    this.#initial = data;
+    this.#initialSeed = seed;
+    this.#seed = seed;
+    this.#load(data);
+  }
+
+  /** The seed fake values come from. */
+  get seed(): number {
+    return this.#seed;
+  }
+
+  #load(data: MockDataFile): void {
+    const envs = new Map<string, EnvState>();
+    for (const [id, env] of Object.entries(data.envs ?? {})) envs.set(id, this.#buildEnv(id, env));
+    this.#tokens = new Map(Object.entries(data.tokens ?? {}));
+    this.#envs = envs;
+  }
+
+  #buildEnv(id: string, env: EnvData): EnvState {
+    const records = buildFunctions(this.#seed, id, env.functions ?? [], env.generate ?? 0);
+    records.sort(compareFunctions);
+    return { id, qbase: env.qbase ?? true, functions: records.map(toStored) };
+  }
+
+  /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */
+  tokenState(token: string): TokenState | 'unlisted' {
+    if (this.#tokens.size === 0) return 'valid';
+    return this.#tokens.get(token) ?? 'unlisted';
+  }
+
+  /** The listed tokens and their states. */
+  tokens(): Record<string, TokenState> {
+    return Object.fromEntries(this.#tokens);
+  }
+
+  /** Replaces the token table; an empty table accepts any token. */
+  setTokens(tokens: Record<string, TokenState>): void {
+    this.#tokens = new Map(Object.entries(tokens));
+  }
+
+  getEnv(id: string): EnvState | undefined {
+    return this.#envs.get(id);
+  }
+
+  envs(): EnvState[] {
+    return [...this.#envs.values()];
+  }
+
+  /** Creates or replaces one env from its data-file form. */
+  putEnv(id: string, env: EnvData): EnvState {
+    const state = this.#buildEnv(id, env);
+    this.#envs.set(id, state);
+    return state;
+  }
+
+  /** Removes an env; false when there was none. */
+  deleteEnv(id: string): boolean {
+    return this.#envs.delete(id);
+  }
+
+  /** Replaces all data (tokens and envs). `reset()` still returns to the start-up data. */
+  replaceData(data: MockDataFile, seed: number = data.seed ?? this.#initialSeed): void {
+    this.#seed = seed;
+    this.#load(data);
+  }
+
+  /** Back to the data (and seed) the store was created with. */
+  reset(): void {
+    this.#seed = this.#initialSeed;
+    this.#load(this.#initial);
+  }
+
+  /**
+   * One page of an env's functions, in served order. `searchkey` matches a case-insensitive,
+   * literal substring of the name; `total_count` counts every match.
+   */
+  listFunctions(env: EnvState, query: PageQuery): Page {
+    const needle = query.searchkey?.toLowerCase();
+    const matches = needle ? env.functions.filter((fn) => fn.searchKey.includes(needle)) : env.functions;
+    return { total_count: matches.length, functions: matches.slice(query.offset, query.offset + query.limit) };
+  }
+}

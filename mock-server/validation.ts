@@ -1,0 +1,114 @@
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type {
+  CloudFunction,
+  EnvData,
+  GetScfListRequest,
+  GetScfListResponse,
+  GetScfListSuccess,
+  MockDataFile,
+  MockFault,
+  WechatError,
+} from '../generated/schemas.js';
+import cloudFunctionSchema from '../schemas/cloud-function.schema.json' with { type: 'json' };
+import dataFileSchema from '../schemas/data-file.schema.json' with { type: 'json' };
+import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
+import responseSchema from '../schemas/getscflist-response.schema.json' with { type: 'json' };
+import successSchema from '../schemas/getscflist-success.schema.json' with { type: 'json' };
+import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' };
+import statusReasonSchema from '../schemas/status-reason.schema.json' with { type: 'json' };
+import errorSchema from '../schemas/wechat-error.schema.json' with { type: 'json' };
+
+/** Every schema this package ships, in the order they are added to the one Ajv instance. */
+export const SCHEMAS = [
+  statusReasonSchema,
+  cloudFunctionSchema,
+  requestSchema,
+  successSchema,
+  errorSchema,
+  responseSchema,
+  dataFileSchema,
+  faultSchema,
+] as const;
+
+/**
+ * The one Ajv instance: every schema is added by `$id` at start-up and compiled once.
+ * `allErrors` stays off: the first failure is all a request needs, and it is faster.
+ */
+export const ajv = new Ajv2020({ strict: true, allErrors: false, allowUnionTypes: true });
+for (const schema of SCHEMAS) ajv.addSchema(schema);
+
+function compiled<T>(schema: { $id: string }): ValidateFunction<T> {
+  const validate = ajv.getSchema<T>(schema.$id);
+  if (!validate) throw new Error(`schema ${schema.$id} did not compile`);
+  return validate;
+}
+
+/** Type guards compiled from schemas/. @example if (isGetScfListRequest(body)) body.env */
+export const isGetScfListRequest = compiled<GetScfListRequest>(requestSchema);
+export const isGetScfListSuccess = compiled<GetScfListSuccess>(successSchema);
+export const isWechatError = compiled<WechatError>(errorSchema);
+export const isGetScfListResponse = compiled<GetScfListResponse>(responseSchema);
+export const isCloudFunction = compiled<CloudFunction>(cloudFunctionSchema);
+export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
+export const isMockFault = compiled<MockFault>(faultSchema);
+export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/envData` });
+export const isEnvId = compiled<string>({ $id: `${dataFileSchema.$id}#/$defs/envId` });
+export const isTokenTable = compiled<NonNullable<MockDataFile['tokens']>>({
+  $id: `${dataFileSchema.$id}#/properties/tokens`,
+});
+
+/** One readable validation problem: where (a dotted path, empty for the whole value) and what. */
+export interface ValidationIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * Translates Ajv's errors into readable issues, once, at the boundary.
+ * @example describeErrors(isGetScfListRequest.errors) // [{ path: 'offset', message: 'must be integer' }]
+ */
+export function describeErrors(errors: readonly ErrorObject[] | null | undefined, prefix = ''): ValidationIssue[] {
+  if (!errors) return [];
+  // For a bad key Ajv reports the inner failure (with propertyName) and then a wrapper: keep the inner one.
+  return errors
+    .filter((error) => error.keyword !== 'propertyNames')
+    .map((error) => {
+      const segments = error.instancePath
+        .split('/')
+        .slice(1)
+        .map((segment) => segment.replace(/~1/g, '/').replace(/~0/g, '~'));
+      let message = error.message ?? 'is invalid';
+      if (error.keyword === 'required') {
+        segments.push((error.params as { missingProperty: string }).missingProperty);
+        message = 'is required';
+      } else if (error.keyword === 'additionalProperties') {
+        segments.push((error.params as { additionalProperty: string }).additionalProperty);
+        message = 'is not allowed here';
+      } else if (error.keyword === 'pattern' && /_time$/.test(segments.at(-1) ?? '')) {
+        message = 'must match YYYY-MM-DD HH:mm:ss';
+      } else if (error.keyword === 'enum') {
+        message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      }
+      if (error.propertyName !== undefined) message = `key ${JSON.stringify(error.propertyName)} ${message}`;
+      return { path: joinPath(prefix, segments), message };
+    });
+}
+
+function joinPath(prefix: string, segments: string[]): string {
+  let path = prefix;
+  for (const segment of segments) {
+    if (/^\d+$/.test(segment)) path += `[${segment}]`;
+    else if (/^[A-Za-z_$][\w$-]*$/.test(segment)) path += path ? `.${segment}` : segment;
+    else path += `[${JSON.stringify(segment)}]`;
+  }
+  return path;
+}
+
+/**
+ * One line for a list of issues: `offset: must be integer`.
+ * @example formatIssues([{ path: 'env', message: 'is required' }]) // 'env: is required'
+ */
+export function formatIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+}
