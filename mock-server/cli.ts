@@ -1,17 +1,15 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type ParseArgsConfig, parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
 import type { MockDataFile } from '../generated/schemas.js';
 import packageJson from '../package.json' with { type: 'json' };
+import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { DataError, loadDataFile } from './data-file.js';
 import { DEFAULT_DATA } from './default-data.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
 import { isLoopback, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
-
-/** A mistake in how the command was called: printed as one line, exit code 2. */
-export class UsageError extends Error {}
 
 const NAME = 'wechat-scf-kit';
 
@@ -39,8 +37,10 @@ const HELP = `Usage: ${NAME} <command> [options]
 
 Commands:
   serve               run the mock server (the default when no command is given)
+  verify              run the contract cases against a server (this mock, another fake, the real API)
+  verify-client       run the client contract cases against a program in any language
 
-Run '${NAME} serve --help' for the options. Version ${packageJson.version}.`;
+Run '${NAME} <command> --help' for its options. Version ${packageJson.version}.`;
 
 const SERVE_OPTIONS = {
   port: { type: 'string' },
@@ -58,42 +58,6 @@ const SERVE_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
-
-/**
- * Parses arguments with node:util, turning its errors into one-line UsageErrors.
- * @example parseCommandArgs({ args: ['--port', '0'], options: { port: { type: 'string' } } }).values.port // '0'
- */
-export function parseCommandArgs<T extends ParseArgsConfig & { args: string[] }>(
-  config: T,
-): ReturnType<typeof parseArgs<T>> {
-  try {
-    return parseArgs(config);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const message = (error as Error).message;
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      const option = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`unknown option ${option}`);
-    }
-    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') {
-      const value = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`unexpected argument ${value}`);
-    }
-    throw new UsageError(message.split('. ')[0].replace(/\.$/, ''));
-  }
-}
-
-/**
- * Reads an integer flag, naming the flag when it is wrong.
- * @example parseInteger('--port', '4020', 0, 65535) // 4020
- */
-export function parseInteger(flag: string, text: string | undefined, min: number, max: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^-?\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  }
-  return Number(text);
-}
 
 function describeEnvs(data: MockDataFile, mock: RunningMock): string {
   return (
@@ -220,7 +184,12 @@ export async function main(argv: string[]): Promise<number | undefined> {
       await serve(rest);
       return undefined;
     }
-    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve`);
+    if (first === 'verify' || first === 'verify-client') {
+      // Loaded on demand, so serving never pays for the contract kit.
+      const contracts = await import('../contracts/cli.js');
+      return first === 'verify' ? await contracts.verifyCommand(rest) : await contracts.verifyClientCommand(rest);
+    }
+    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client`);
   } catch (error) {
     if (error instanceof UsageError || error instanceof DataError || error instanceof RangeError) {
       console.error(`${NAME}: ${error.message}`);

@@ -2,6 +2,7 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type {
   CloudFunction,
+  ContractCaseFile,
   EnvData,
   GetScfListRequest,
   GetScfListResponse,
@@ -11,6 +12,7 @@ import type {
   WechatError,
 } from '../generated/schemas.js';
 import cloudFunctionSchema from '../schemas/cloud-function.schema.json' with { type: 'json' };
+import contractCasesSchema from '../schemas/contract-cases.schema.json' with { type: 'json' };
 import dataFileSchema from '../schemas/data-file.schema.json' with { type: 'json' };
 import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
 import responseSchema from '../schemas/getscflist-response.schema.json' with { type: 'json' };
@@ -29,6 +31,7 @@ export const SCHEMAS = [
   responseSchema,
   dataFileSchema,
   faultSchema,
+  contractCasesSchema,
 ] as const;
 
 /**
@@ -51,6 +54,7 @@ export const isWechatError = compiled<WechatError>(errorSchema);
 export const isGetScfListResponse = compiled<GetScfListResponse>(responseSchema);
 export const isCloudFunction = compiled<CloudFunction>(cloudFunctionSchema);
 export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
+export const isContractCaseFile = compiled<ContractCaseFile>(contractCasesSchema);
 export const isMockFault = compiled<MockFault>(faultSchema);
 export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/envData` });
 export const isEnvId = compiled<string>({ $id: `${dataFileSchema.$id}#/$defs/envId` });

@@ -1,0 +1,137 @@
+import { writeFile } from 'node:fs/promises';
+import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/args.js';
+import { loadCases } from './cases.js';
+import { processClient } from './process-client.js';
+import { formatJunit, formatPretty } from './report.js';
+import { type CaseResult, summarise } from './results.js';
+import { runClientContract } from './verify-client.js';
+import { verifyServer } from './verify-server.js';
+
+const REPORT_OPTIONS = {
+  reporter: { type: 'string' },
+  output: { type: 'string' },
+  case: { type: 'string', multiple: true },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const VERIFY_HELP = `Usage: wechat-scf-kit verify --base-url URL [--access-token T] [--env ENV] [options]
+
+Runs the contract cases against a server. With the /__mock/ control API (this mock) every case
+runs in its own arranged state and the server is reset afterwards; without it (the real API)
+only the portable cases run, and at most --max-requests requests go to a server not on loopback.
+
+Options:
+  --base-url URL       the server, e.g. http://127.0.0.1:4020 (required)
+  --access-token T     a token the server accepts (needed without the control API)
+  --env ENV            an env on the server (needed without the control API)
+  --max-requests N     request budget for a server not on loopback (default 60)
+  --case ID            only this case (repeatable)
+  --reporter R         pretty (default) or junit
+  --output FILE        write the report to FILE (the pretty report still goes to stdout)
+  -h, --help           show this help
+
+Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
+
+export const VERIFY_CLIENT_HELP = `Usage: wechat-scf-kit verify-client [options] -- COMMAND [ARGS...]
+
+Runs the client contract cases against a program in any language. For each case a mock is
+arranged and COMMAND runs with WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN and WECHAT_TIMEOUT_MS in its
+environment and the call's parameters as one JSON object on stdin, e.g. {"env":"contract-env","limit":5}.
+It prints one JSON object on stdout: the response as parsed (errcode 0), {"errcode":N,"errmsg":"..."}
+for a WeChat failure, or {"error":"..."} for a transport failure. A non-zero exit is a reported failure.
+
+Options:
+  --timeout-ms N       the timeout the client must honour (default 1000)
+  --run-timeout-ms N   kill COMMAND after this long (default 15000)
+  --case ID            only this case (repeatable)
+  --reporter R         pretty (default) or junit
+  --output FILE        write the report to FILE (the pretty report still goes to stdout)
+  -h, --help           show this help
+
+Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
+
+function checkCaseIds(ids: string[] | undefined): void {
+  if (!ids) return;
+  const known = new Set(loadCases().map((c) => c.id));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) throw new UsageError(`unknown case ${unknown.join(', ')}; ids look like GSL-PAGE-001`);
+}
+
+function reporterOf(value: string | undefined): 'pretty' | 'junit' {
+  if (value === undefined || value === 'pretty' || value === 'junit') return value ?? 'pretty';
+  throw new UsageError(`--reporter must be pretty or junit, got ${JSON.stringify(value)}`);
+}
+
+async function report(suite: string, results: CaseResult[], reporter: 'pretty' | 'junit', output: string | undefined) {
+  const pretty = formatPretty(results);
+  const text = reporter === 'junit' ? formatJunit(suite, results) : `${pretty}\n`;
+  if (output) {
+    await writeFile(output, text).catch((error: NodeJS.ErrnoException) => {
+      throw new UsageError(`cannot write --output ${output}: ${error.code ?? error.message}`);
+    });
+    console.log(pretty);
+  } else {
+    process.stdout.write(reporter === 'junit' ? text : `${pretty}\n`);
+  }
+  return summarise(results).failed === 0 ? 0 : 1;
+}
+
+/** `wechat-scf-kit verify`: returns the exit code. */
+export async function verifyCommand(args: string[]): Promise<number> {
+  const { values } = parseCommandArgs({
+    args,
+    options: {
+      ...REPORT_OPTIONS,
+      'base-url': { type: 'string' },
+      'access-token': { type: 'string' },
+      env: { type: 'string' },
+      'max-requests': { type: 'string' },
+    },
+  });
+  if (values.help) {
+    console.log(VERIFY_HELP);
+    return 0;
+  }
+  const baseUrl = values['base-url'];
+  if (!baseUrl) throw new UsageError('verify needs --base-url URL, e.g. --base-url http://127.0.0.1:4020');
+  if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+    throw new UsageError(`--base-url must be an http or https URL, got ${JSON.stringify(baseUrl)}`);
+  }
+  const reporter = reporterOf(values.reporter);
+  checkCaseIds(values.case);
+  const verification = await verifyServer({
+    baseUrl,
+    accessToken: values['access-token'],
+    env: values.env,
+    cases: values.case,
+    maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 1000),
+  });
+  if (!verification.control) {
+    console.error(`${baseUrl} has no /__mock/ control API: running the portable cases only.`);
+  }
+  return report('wechat-scf-kit verify', verification.results, reporter, values.output);
+}
+
+/** `wechat-scf-kit verify-client -- COMMAND ...`: returns the exit code. */
+export async function verifyClientCommand(args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs({
+    args,
+    allowPositionals: true,
+    options: { ...REPORT_OPTIONS, 'timeout-ms': { type: 'string' }, 'run-timeout-ms': { type: 'string' } },
+  });
+  if (values.help) {
+    console.log(VERIFY_CLIENT_HELP);
+    return 0;
+  }
+  const [command, ...commandArgs] = positionals;
+  if (!command) throw new UsageError('verify-client needs a command after --, e.g. verify-client -- python3 client.py');
+  const reporter = reporterOf(values.reporter);
+  checkCaseIds(values.case);
+  const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000);
+  const runTimeoutMs = parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000);
+  const results = await runClientContract(processClient(command, commandArgs, { runTimeoutMs }), {
+    cases: values.case,
+    timeoutMs,
+  });
+  return report(`wechat-scf-kit verify-client ${command}`, results, reporter, values.output);
+}

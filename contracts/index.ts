@@ -1,0 +1,29 @@
+/**
+ * wechat-scf-kit/contracts: the contract cases for getCloudFunctionList, and the runners that
+ * check a server or a client against them.
+ * @example
+ * import { describeClientContract } from 'wechat-scf-kit/contracts';
+ * describeClientContract('my client', { createClient: (ctx) => makeClient(ctx) });
+ */
+export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
+export { parseClientOutput, processClient } from './process-client.js';
+export { formatFailure, formatJunit, formatPretty } from './report.js';
+export { type CaseResult, summarise } from './results.js';
+export {
+  CLIENT_VARIABLES,
+  type ClientContext,
+  type ClientContractOptions,
+  type ClientInvoker,
+  type ClientOutcome,
+  type ClientParams,
+  clientCases,
+  runClientCase,
+  runClientContract,
+} from './verify-client.js';
+export { type ServerVerification, type VerifyServerOptions, verifyServer } from './verify-server.js';
+export {
+  type ContractClient,
+  clientInvoker,
+  type DescribeClientContractOptions,
+  describeClientContract,
+} from './vitest.js';

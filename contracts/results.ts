@@ -1,0 +1,45 @@
+/** The result of one case against one server or client. */
+export interface CaseResult {
+  id: string;
+  title: string;
+  status: 'pass' | 'fail' | 'skip';
+  /** Why the case was skipped. */
+  reason?: string;
+  /** What did not hold, one line each. */
+  problems?: string[];
+  /** What came back, shortened, for the report. */
+  actual?: string;
+  /** A command that sends the same request (servers), with the token hidden. */
+  curl?: string;
+  /** What the client wrote on stderr (clients run as a command). */
+  stderr?: string;
+  durationMs: number;
+}
+
+/** Counts of a run. */
+export function summarise(results: readonly CaseResult[]) {
+  const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
+  return { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
+}
+
+/** Shortens a value for a report line. */
+export function shorten(value: unknown, max = 400): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text === undefined ? 'undefined' : text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * Replaces every secret in a result's text with ACCESS_TOKEN, so reports never carry a token.
+ * @example redactResult(result, ['my-token'])
+ */
+export function redactResult(result: CaseResult, secrets: readonly string[]): CaseResult {
+  const hide = (text: string) =>
+    secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('ACCESS_TOKEN'), text);
+  return {
+    ...result,
+    ...(result.problems ? { problems: result.problems.map(hide) } : {}),
+    ...(result.actual ? { actual: hide(result.actual) } : {}),
+    ...(result.curl ? { curl: hide(result.curl) } : {}),
+    ...(result.stderr ? { stderr: hide(result.stderr) } : {}),
+  };
+}
