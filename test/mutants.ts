@@ -1,0 +1,131 @@
+import express from 'express';
+import type { ClientParams } from '../contracts/verify-client.js';
+import type { ContractClient } from '../contracts/vitest.js';
+import { createScfClient } from '../examples/typescript-client/client.js';
+import { createApp } from '../mock-server/app.js';
+import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
+import type { Store } from '../mock-server/store.js';
+
+/** A deliberately broken server: the real mock with one behaviour bent. */
+export type ServerMutant =
+  | 'off-by-one paging'
+  | 'total_count of the page'
+  | 'case-sensitive search'
+  | 'errcode as a string'
+  | 'missing status_reason'
+  | 'HTTP 400 for 47001';
+
+/** The app for a broken server: the control API still works, so verify can arrange every case. */
+export function mutantServer(mutant: ServerMutant) {
+  const mock = createApp({ data: {} });
+  const store = mock.mock.store;
+  const list = store.listFunctions.bind(store);
+  const patch = (fn: Store['listFunctions']) => {
+    store.listFunctions = fn;
+  };
+  if (mutant === 'off-by-one paging') patch((env, q) => list(env, { ...q, offset: q.offset + 1 }));
+  if (mutant === 'total_count of the page') {
+    patch((env, q) => {
+      const page = list(env, q);
+      return { ...page, total_count: page.functions.length };
+    });
+  }
+  if (mutant === 'case-sensitive search') {
+    patch((env, q) => {
+      const matches = env.functions.filter((fn) => fn.record.name.includes(q.searchkey ?? ''));
+      return { total_count: matches.length, functions: matches.slice(q.offset, q.offset + q.limit) };
+    });
+  }
+  const outer = express();
+  outer.use(GETSCFLIST_PATH, (_req, res, next) => {
+    const end = res.end.bind(res) as (chunk?: unknown) => typeof res;
+    res.end = ((chunk?: unknown) => {
+      let text = typeof chunk === 'string' ? chunk : '';
+      if (mutant === 'errcode as a string') text = text.replace(/"errcode":(-?\d+)/, '"errcode":"$1"');
+      if (mutant === 'missing status_reason') text = text.replace(/,"status_reason":\[[^\]]*\]/g, '');
+      if (mutant === 'HTTP 400 for 47001' && text.startsWith('{"errcode":47001')) res.statusCode = 400;
+      return end(text || chunk);
+    }) as typeof res.end;
+    next();
+  });
+  outer.use(mock);
+  return outer;
+}
+
+/** A deliberately broken client. */
+export type ClientMutant =
+  | 'token in the body'
+  | 'offset sent as a string'
+  | 'resolves on errcode != 0'
+  | 'ignores limit'
+  | 'resolves with data on a 5xx'
+  | 'no Content-Type and a form body';
+
+interface Context {
+  baseUrl: string;
+  accessToken: string;
+  timeoutMs: number;
+}
+
+/** Rewrites the request the example client makes, to model a client that builds it wrongly. */
+function rewriting(context: Context, rewrite: (url: URL, init: RequestInit) => void): ContractClient {
+  const bent: typeof fetch = (input, init = {}) => {
+    const url = new URL(String(input));
+    const copy = { ...init, headers: { ...(init.headers as Record<string, string>) } };
+    rewrite(url, copy);
+    return fetch(url, copy);
+  };
+  return createScfClient({ ...context, fetch: bent });
+}
+
+export function mutantClient(mutant: ClientMutant, context: Context): ContractClient {
+  const body = (init: RequestInit) => JSON.parse(String(init.body)) as Record<string, unknown>;
+  switch (mutant) {
+    case 'token in the body':
+      return rewriting(context, (url, init) => {
+        url.searchParams.delete('access_token');
+        init.body = JSON.stringify({ ...body(init), access_token: context.accessToken });
+      });
+    case 'offset sent as a string':
+      return rewriting(context, (_url, init) => {
+        const fields = body(init);
+        if (fields.offset !== undefined) init.body = JSON.stringify({ ...fields, offset: String(fields.offset) });
+      });
+    case 'ignores limit':
+      return rewriting(context, (_url, init) => {
+        const { limit: _limit, ...rest } = body(init);
+        init.body = JSON.stringify(rest);
+      });
+    case 'no Content-Type and a form body':
+      return rewriting(context, (_url, init) => {
+        init.body = new URLSearchParams(body(init) as Record<string, string>).toString();
+        init.headers = {};
+      });
+    case 'resolves on errcode != 0':
+      return {
+        async getCloudFunctionList(params: ClientParams) {
+          const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${context.accessToken}`;
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(params),
+          });
+          return res.json();
+        },
+      };
+    case 'resolves with data on a 5xx':
+      return {
+        async getCloudFunctionList(params: ClientParams) {
+          const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${context.accessToken}`;
+          const res = await fetch(url, {
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json' },
+            body: JSON.stringify(params),
+          });
+          // The bug: a gateway error is swallowed as an empty list.
+          if (res.status >= 500) return { errcode: 0, errmsg: 'ok', total_count: 0, functions: [] };
+          return createScfClient({ ...context, fetch: async () => res }).getCloudFunctionList(params);
+        },
+      };
+  }
+}
