@@ -1,0 +1,38 @@
+import { readFile } from 'node:fs/promises';
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '../mock-server/app.js';
+import { ERROR_CODES } from '../mock-server/error-codes.js';
+import { runCli } from './cli-process.js';
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README.md', () => {
+  it('lists every errcode of the catalogue with its message and trigger', () => {
+    for (const [errcode, { errmsg, when }] of Object.entries(ERROR_CODES)) {
+      expect(readme).toContain(`| ${errcode} | \`${errmsg}\` | ${when} |`);
+    }
+  });
+
+  it('documents every serve flag that --help lists', async () => {
+    const { stdout } = await runCli(['serve', '--help']);
+    const flags = [...stdout.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
+    expect(flags.length).toBeGreaterThan(10);
+    for (const flag of flags) expect(readme).toContain(`\`${flag}`);
+  });
+
+  it('shows what its supertest example really answers', async () => {
+    const res = await request(createApp({ rid: false }))
+      .post('/componenttcb/getscflist?access_token=t')
+      .send({ env: 'legacy-3h8d1c0v7q' });
+    expect(readme).toContain(`// res.text === '${res.text}'`);
+  });
+
+  it('shows what its curl really answers on the default data', async () => {
+    const res = await request(createApp())
+      .post('/componenttcb/getscflist?access_token=ACCESS_TOKEN')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send('{"env":"prod-5g7k2m9x3d","limit":2}');
+    expect(readme).toContain(`\n${res.text}\n`);
+  });
+});
