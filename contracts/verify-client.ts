@@ -143,19 +143,19 @@ async function checkOutcome(
   const wire = { errcode: 0, errmsg: 'ok', total_count: value.total_count, functions: value.functions };
   const problems = checkWechatBody(expect, wire);
   // What the server sent: the same request again, now that any fault is used up.
-  const again = sent?.body
-    ? readWechatAnswer(
-        await sendRaw(
-          {
-            method: 'POST',
-            url: `${mock.url}${GETSCFLIST_PATH}?access_token=${encodeURIComponent(token)}`,
-            headers: { 'Content-Type': 'application/json' },
-            body: sent.body,
-          },
-          10_000,
-        ),
-      )
-    : undefined;
+  const postToMock = async (body: string) =>
+    readWechatAnswer(
+      await sendRaw(
+        {
+          method: 'POST',
+          url: `${mock.url}${GETSCFLIST_PATH}?access_token=${encodeURIComponent(token)}`,
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        },
+        10_000,
+      ),
+    );
+  const again = sent?.body ? await postToMock(sent.body) : undefined;
   if (again && 'body' in again) {
     const server = again.body as { total_count: unknown; functions: unknown };
     if (JSON.stringify(server.total_count) !== JSON.stringify(value.total_count)) {
@@ -168,19 +168,9 @@ async function checkOutcome(
     }
     if (expect.invariant && problems.length === 0) {
       const request = JSON.parse(sent?.body ?? '{}');
-      const fetchPage = async (body: unknown) =>
-        readWechatAnswer(
-          await sendRaw(
-            {
-              method: 'POST',
-              url: `${mock.url}${GETSCFLIST_PATH}?access_token=${encodeURIComponent(token)}`,
-              headers: { 'Content-Type': 'application/json' },
-              body: JSON.stringify(body),
-            },
-            10_000,
-          ),
-        );
-      problems.push(...(await checkInvariant(expect.invariant, request, wire, fetchPage)));
+      problems.push(
+        ...(await checkInvariant(expect.invariant, request, wire, (body) => postToMock(JSON.stringify(body)))),
+      );
     }
   }
   return problems;

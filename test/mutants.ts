@@ -78,6 +78,12 @@ function rewriting(context: Context, rewrite: (url: URL, init: RequestInit) => v
   return createScfClient({ ...context, fetch: bent });
 }
 
+/** A bare POST, as the hand-written clients below make it. */
+function post(context: Context, params: ClientParams): Promise<Response> {
+  const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${context.accessToken}`;
+  return fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(params) });
+}
+
 export function mutantClient(mutant: ClientMutant, context: Context): ContractClient {
   const body = (init: RequestInit) => JSON.parse(String(init.body)) as Record<string, unknown>;
   switch (mutant) {
@@ -102,26 +108,12 @@ export function mutantClient(mutant: ClientMutant, context: Context): ContractCl
         init.headers = {};
       });
     case 'resolves on errcode != 0':
-      return {
-        async getCloudFunctionList(params: ClientParams) {
-          const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${context.accessToken}`;
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(params),
-          });
-          return res.json();
-        },
-      };
+      // The bug: whatever JSON comes back is the result.
+      return { getCloudFunctionList: async (params) => (await post(context, params)).json() };
     case 'resolves with data on a 5xx':
       return {
         async getCloudFunctionList(params: ClientParams) {
-          const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${context.accessToken}`;
-          const res = await fetch(url, {
-            method: 'POST',
-            headers: { 'Content-Type': 'application/json' },
-            body: JSON.stringify(params),
-          });
+          const res = await post(context, params);
           // The bug: a gateway error is swallowed as an empty list.
           if (res.status >= 500) return { errcode: 0, errmsg: 'ok', total_count: 0, functions: [] };
           return createScfClient({ ...context, fetch: async () => res }).getCloudFunctionList(params);
