@@ -2,11 +2,9 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
-import type { MockDataFile } from '../generated/schemas.js';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { DataError, loadDataFile } from './data-file.js';
-import { DEFAULT_DATA } from './default-data.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
 import { isLoopback, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
@@ -59,15 +57,14 @@ const SERVE_OPTIONS = {
   version: { type: 'boolean', short: 'v' },
 } as const satisfies ParseArgsConfig['options'];
 
-function describeEnvs(data: MockDataFile, mock: RunningMock): string {
-  return (
-    mock.store
-      .envs()
-      .map((env) =>
-        env.qbase ? `${env.id} (${env.functions.length} functions)` : `${env.id} (qbase false: answers 85088)`,
-      )
-      .join(', ') || (data.envs ? 'none' : 'none')
-  );
+function describeEnvs(mock: RunningMock): string {
+  const envs = mock.store.envs();
+  if (envs.length === 0) return 'none';
+  return envs
+    .map((env) =>
+      env.qbase ? `${env.id} (${env.functions.length} functions)` : `${env.id} (qbase false: answers 85088)`,
+    )
+    .join(', ');
 }
 
 function exampleCurl(mock: RunningMock): string {
@@ -100,7 +97,8 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   if (unknownEnv !== undefined && !['invalid-args', 'no-qbase', 'empty'].includes(unknownEnv)) {
     throw new UsageError(`--unknown-env must be invalid-args, no-qbase or empty, got ${JSON.stringify(unknownEnv)}`);
   }
-  const data = values.data ? await loadDataFile(values.data) : DEFAULT_DATA;
+  // Without --data the embedded data is served; it needs no check.
+  const data = values.data ? await loadDataFile(values.data) : undefined;
   const quiet = values.quiet ?? false;
   const mock = await listen({
     port,
@@ -118,7 +116,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   });
   console.log(`${NAME} ${packageJson.version} listening on ${mock.url}`);
   console.log(`  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`);
-  console.log(`  envs:    ${describeEnvs(data, mock)}`);
+  console.log(`  envs:    ${describeEnvs(mock)}`);
   const tokenCount = Object.keys(mock.store.tokens()).length;
   console.log(
     `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,

@@ -1,11 +1,25 @@
 import type { CloudFunction, EnvData, MockDataFile, TokenState } from '../generated/schemas.js';
 import { buildFunctions } from './fake-functions.js';
+import { NameIndex } from './name-index.js';
 
-/** A function as the store keeps it: the record, its wire JSON (serialised once) and its search key. */
-export interface StoredFunction {
+/** Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller. */
+export const INDEX_THRESHOLD = 1000;
+
+/** A function as the store keeps it: the record, its search key, and its wire JSON (serialised once, when first served). */
+export class StoredFunction {
   readonly record: CloudFunction;
-  readonly json: string;
   readonly searchKey: string;
+  #json: string | undefined;
+
+  constructor(record: CloudFunction) {
+    this.record = record;
+    this.searchKey = record.name.toLowerCase();
+  }
+
+  get json(): string {
+    if (this.#json === undefined) this.#json = JSON.stringify(this.record);
+    return this.#json;
+  }
 }
 
 /** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
@@ -14,6 +28,8 @@ export interface EnvState {
   readonly qbase: boolean;
   /** Sorted as served: add_time descending, then name ascending. */
   readonly functions: readonly StoredFunction[];
+  /** Present for envs of INDEX_THRESHOLD functions or more. */
+  readonly index?: NameIndex;
 }
 
 /** The parameters of one page, already validated and defaulted. */
@@ -33,10 +49,6 @@ export interface Page {
 function compareFunctions(a: CloudFunction, b: CloudFunction): number {
   if (a.add_time !== b.add_time) return a.add_time < b.add_time ? 1 : -1;
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-}
-
-function toStored(record: CloudFunction): StoredFunction {
-  return { record, json: JSON.stringify(record), searchKey: record.name.toLowerCase() };
 }
 
 /**
@@ -75,7 +87,9 @@ export class Store {
   #buildEnv(id: string, env: EnvData): EnvState {
     const records = buildFunctions(this.#seed, id, env.functions ?? [], env.generate ?? 0);
     records.sort(compareFunctions);
-    return { id, qbase: env.qbase ?? true, functions: records.map(toStored) };
+    const functions = records.map((record) => new StoredFunction(record));
+    const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
+    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}) };
   }
 
   /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */
@@ -131,8 +145,16 @@ export class Store {
    * literal substring of the name; `total_count` counts every match.
    */
   listFunctions(env: EnvState, query: PageQuery): Page {
+    const { offset, limit } = query;
     const needle = query.searchkey?.toLowerCase();
-    const matches = needle ? env.functions.filter((fn) => fn.searchKey.includes(needle)) : env.functions;
-    return { total_count: matches.length, functions: matches.slice(query.offset, query.offset + query.limit) };
+    if (!needle) return { total_count: env.functions.length, functions: env.functions.slice(offset, offset + limit) };
+    if (!env.index) {
+      const matches = env.functions.filter((fn) => fn.searchKey.includes(needle));
+      return { total_count: matches.length, functions: matches.slice(offset, offset + limit) };
+    }
+    const positions = env.index.match(needle);
+    const page: StoredFunction[] = [];
+    for (let i = offset; i < positions.length && i < offset + limit; i++) page.push(env.functions[positions[i]]);
+    return { total_count: positions.length, functions: page };
   }
 }

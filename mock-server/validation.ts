@@ -35,16 +35,26 @@ export const SCHEMAS = [
 ] as const;
 
 /**
- * The one Ajv instance: every schema is added by `$id` at start-up and compiled once.
+ * The one Ajv instance: every schema is added by `$id` at start-up; each validator is compiled
+ * once, the first time it is used, so start-up does not pay for validators a run never needs.
  * `allErrors` stays off: the first failure is all a request needs, and it is faster.
  */
 export const ajv = new Ajv2020({ strict: true, allErrors: false, allowUnionTypes: true });
 for (const schema of SCHEMAS) ajv.addSchema(schema);
 
-function compiled<T>(schema: { $id: string }): ValidateFunction<T> {
-  const validate = ajv.getSchema<T>(schema.$id);
-  if (!validate) throw new Error(`schema ${schema.$id} did not compile`);
-  return validate;
+/** A type guard compiled from a schema on first use, with Ajv's errors of its last call. */
+export type Validator<T> = ((data: unknown) => data is T) & { readonly errors: ErrorObject[] | null | undefined };
+
+function compiled<T>(schema: { $id: string }): Validator<T> {
+  let validate: ValidateFunction<T> | undefined;
+  const guard = (data: unknown): data is T => {
+    if (!validate) {
+      validate = ajv.getSchema<T>(schema.$id);
+      if (!validate) throw new Error(`schema ${schema.$id} did not compile`);
+    }
+    return validate(data);
+  };
+  return Object.defineProperty(guard, 'errors', { get: () => validate?.errors }) as Validator<T>;
 }
 
 /** Type guards compiled from schemas/. @example if (isGetScfListRequest(body)) body.env */

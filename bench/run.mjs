@@ -1,0 +1,193 @@
+// npm run bench: the mock against a textbook Express 5 handler, over loopback, in interleaved rounds.
+// Prints a table and writes bench-results/<time>.json. Options: --rounds N (5), --seconds N (3), --no-scale.
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const { values } = parseArgs({
+  options: {
+    rounds: { type: 'string', default: '5' },
+    seconds: { type: 'string', default: '3' },
+    'no-scale': { type: 'boolean' },
+  },
+});
+const ROUNDS = Number(values.rounds);
+const SECONDS = Number(values.seconds);
+const CONNECTIONS = 32;
+const BIG = 100_000;
+const PATH = '/componenttcb/getscflist?access_token=bench-token';
+const work = mkdtempSync(join(tmpdir(), 'scf-bench-'));
+
+function freePort() {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function post(port, body) {
+  const res = await fetch(`http://127.0.0.1:${port}${PATH}`, { method: 'POST', body: JSON.stringify(body) });
+  return res.json();
+}
+
+/** Spawns a server and measures spawn to first successful answer. */
+async function start(name, args, probeBody) {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, args(port), { stdio: ['ignore', 'ignore', 'inherit'] });
+  for (;;) {
+    try {
+      const answer = await post(port, probeBody);
+      if (answer.errcode === 0) break;
+    } catch {}
+    if (performance.now() - started > 60_000) throw new Error(`${name} did not answer within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return { name, port, child, startupMs: performance.now() - started };
+}
+
+function rssMb(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)[1]) / 1024;
+}
+
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+const randomKey = () =>
+  Array.from({ length: 2 + Math.floor(Math.random() * 3) }, () => letters[Math.floor(Math.random() * 26)]).join('');
+
+function load(port, makeBody) {
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: SECONDS,
+    requests: [
+      {
+        method: 'POST',
+        path: PATH,
+        headers: { 'content-type': 'application/json' },
+        setupRequest: (req) => ({ ...req, body: JSON.stringify(makeBody()) }),
+      },
+    ],
+  });
+}
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+writeFileSync(join(work, 'small.json'), JSON.stringify({ seed: 1, envs: { small: { generate: 25 } } }));
+writeFileSync(join(work, 'big.json'), JSON.stringify({ seed: 1, envs: { big: { generate: BIG } } }));
+const cli = join(root, 'dist/mock-server/cli.js');
+const mockArgs = (data) => (port) => [cli, 'serve', '--port', String(port), '--quiet', '--data', join(work, data)];
+
+console.log(`starting servers (rounds ${ROUNDS} x ${SECONDS} s, ${CONNECTIONS} connections)…`);
+const small = await start('(b) mock, 25 functions', mockArgs('small.json'), { env: 'small' });
+writeFileSync(join(work, 'page.json'), JSON.stringify(await post(small.port, { env: 'small', limit: 20 })));
+const reference = await start(
+  '(a) textbook Express 5',
+  (port) => [join(root, 'bench/express-reference.mjs'), String(port), join(work, 'page.json')],
+  { env: 'small' },
+);
+const big = await start('(c/d) mock, 100,000 functions', mockArgs('big.json'), { env: 'big' });
+
+const scenarios = [
+  {
+    key: 'a',
+    name: '(a) textbook Express 5, fixed page',
+    server: reference,
+    body: () => ({ env: 'small', limit: 20 }),
+  },
+  { key: 'b', name: '(b) mock, 25-function env, limit 20', server: small, body: () => ({ env: 'small', limit: 20 }) },
+  {
+    key: 'c',
+    name: '(c) mock, 100k env, random searchkey + offset',
+    server: big,
+    body: () => ({ env: 'big', searchkey: randomKey(), offset: Math.floor(Math.random() * 40), limit: 20 }),
+  },
+  {
+    key: 'd',
+    name: '(d) mock, 100k env, deep offsets',
+    server: big,
+    body: () => ({ env: 'big', offset: 90_000 + Math.floor(Math.random() * 9_980), limit: 20 }),
+  },
+];
+
+for (const s of scenarios) await load(s.server.port, s.body); // warm-up, not counted
+const rounds = [];
+for (let round = 0; round < ROUNDS; round++) {
+  const row = {};
+  for (const s of scenarios) {
+    const r = await load(s.server.port, s.body);
+    row[s.key] = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  }
+  rounds.push(row);
+  console.log(`round ${round + 1}: ${scenarios.map((s) => `${s.key} ${Math.round(row[s.key].rps)}`).join('  ')} req/s`);
+}
+
+const results = scenarios.map((s) => ({
+  scenario: s.name,
+  rps: median(rounds.map((r) => r[s.key].rps)),
+  p50_ms: median(rounds.map((r) => r[s.key].p50)),
+  p99_ms: median(rounds.map((r) => r[s.key].p99)),
+  ratio_to_a: median(rounds.map((r) => r[s.key].rps / r.a.rps)),
+  errors: rounds.reduce((sum, r) => sum + r[s.key].errors, 0),
+  startup_ms: s.server.startupMs,
+  rss_mb: rssMb(s.server.child.pid),
+}));
+for (const server of [reference, small, big]) server.child.kill();
+
+console.log(
+  '\n| scenario | req/s (median) | p50 ms | p99 ms | ratio to (a) | start-up ms | RSS MB after load | errors |',
+);
+console.log('|---|---|---|---|---|---|---|---|');
+for (const r of results) {
+  console.log(
+    `| ${r.scenario} | ${Math.round(r.rps)} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio_to_a.toFixed(2)} | ${Math.round(r.startup_ms)} | ${r.rss_mb.toFixed(0)} | ${r.errors} |`,
+  );
+}
+
+// Load time at growing sizes: generation, sorting, serialising and indexing, in a fresh process each.
+const scale = [];
+if (!values['no-scale']) {
+  console.log('\n| functions | load ms | RSS MB |');
+  console.log('|---|---|---|');
+  for (const n of [10_000, 100_000, 1_000_000]) {
+    const script = `
+      const { Store } = await import(${JSON.stringify(join(root, 'dist/mock-server/store.js'))});
+      const t = performance.now();
+      new Store({ envs: { e: { generate: ${n} } } }, 1);
+      const ms = performance.now() - t;
+      console.log(JSON.stringify({ ms, rss: process.memoryUsage().rss / 1048576 }));`;
+    const out = await new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let text = '';
+      child.stdout.on('data', (c) => {
+        text += c;
+      });
+      child.on('close', () => resolve(JSON.parse(text)));
+    });
+    scale.push({ functions: n, load_ms: out.ms, rss_mb: out.rss });
+    console.log(`| ${n.toLocaleString('en')} | ${Math.round(out.ms)} | ${out.rss.toFixed(0)} |`);
+  }
+}
+
+mkdirSync(join(root, 'bench-results'), { recursive: true });
+const file = join(root, 'bench-results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, results, scale, raw: rounds }, null, 2)}\n`,
+);
+console.log(`\nwrote ${file}`);
