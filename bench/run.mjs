@@ -80,11 +80,11 @@ function load(port, makeBody) {
   });
 }
 
-const median = (xs) => {
+function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
   const m = Math.floor(s.length / 2);
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
+}
 
 writeFileSync(join(work, 'small.json'), JSON.stringify({ seed: 1, envs: { small: { generate: 25 } } }));
 writeFileSync(join(work, 'big.json'), JSON.stringify({ seed: 1, envs: { big: { generate: BIG } } }));
@@ -100,6 +100,32 @@ const reference = await start(
   { env: 'small' },
 );
 const big = await start('(c/d) mock, 100,000 functions', mockArgs('big.json'), { env: 'big' });
+const rssBefore = new Map([reference, small, big].map((s) => [s, rssMb(s.child.pid)]));
+
+// Start-up, spawn to first errcode 0, as the median of 5 fresh starts each (one start is too noisy here).
+async function startupMedian(name, args, probe) {
+  const times = [];
+  for (let i = 0; i < 5; i++) {
+    const server = await start(name, args, probe);
+    times.push(server.startupMs);
+    server.child.kill();
+  }
+  return median(times);
+}
+const startups = {
+  reference: await startupMedian(
+    'reference',
+    (port) => [join(root, 'bench/express-reference.mjs'), String(port), join(work, 'page.json')],
+    { env: 'small' },
+  ),
+  defaultData: await startupMedian('default data', (port) => [cli, 'serve', '--port', String(port), '--quiet'], {
+    env: 'prod-5g7k2m9x3d',
+  }),
+  big: await startupMedian('100k', mockArgs('big.json'), { env: 'big' }),
+};
+console.log(
+  `start-up (median of 5): textbook Express ${Math.round(startups.reference)} ms, mock on default data ${Math.round(startups.defaultData)} ms (${(startups.defaultData / startups.reference).toFixed(2)}x), mock with 100,000 functions ${Math.round(startups.big)} ms`,
+);
 
 const scenarios = [
   {
@@ -143,17 +169,18 @@ const results = scenarios.map((s) => ({
   ratio_to_a: median(rounds.map((r) => r[s.key].rps / r.a.rps)),
   errors: rounds.reduce((sum, r) => sum + r[s.key].errors, 0),
   startup_ms: s.server.startupMs,
+  rss_before_mb: rssBefore.get(s.server),
   rss_mb: rssMb(s.server.child.pid),
 }));
 for (const server of [reference, small, big]) server.child.kill();
 
 console.log(
-  '\n| scenario | req/s (median) | p50 ms | p99 ms | ratio to (a) | start-up ms | RSS MB after load | errors |',
+  '\n| scenario | req/s (median) | p50 ms | p99 ms | ratio to (a), median of rounds | start-up ms (median of 5) | RSS MB before / after load | errors |',
 );
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of results) {
   console.log(
-    `| ${r.scenario} | ${Math.round(r.rps)} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio_to_a.toFixed(2)} | ${Math.round(r.startup_ms)} | ${r.rss_mb.toFixed(0)} | ${r.errors} |`,
+    `| ${r.scenario} | ${Math.round(r.rps)} | ${r.p50_ms} | ${r.p99_ms} | ${r.ratio_to_a.toFixed(2)} | ${Math.round(r.startup_ms)} | ${r.rss_before_mb.toFixed(0)} / ${r.rss_mb.toFixed(0)} | ${r.errors} |`,
   );
 }
 
@@ -188,6 +215,6 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const file = join(root, 'bench-results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, results, scale, raw: rounds }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, scale, raw: rounds }, null, 2)}\n`,
 );
 console.log(`\nwrote ${file}`);

@@ -210,23 +210,23 @@ function fakeName(): string {
 }
 
 /**
- * The functions of one env: the listed ones completed with fake values, then `generate` fake ones
- * with names unique in the env. The same seed, env id and input give the same output everywhere.
- * @example buildFunctions(1, 'prod-1', [{ name: 'login' }], 3).length // 4
+ * The functions of one env, one at a time: the listed ones completed with fake values, then
+ * `generate` fake ones with names unique in the env. The same seed, env id and input give the
+ * same output everywhere. One at a time, so a large env never holds every record at once.
+ * @example [...eachFunction(1, 'prod-1', [{ name: 'login' }], 3)].length // 4
  */
-export function buildFunctions(
+export function* eachFunction(
   seed: number,
   envId: string,
   listed: readonly FunctionSeed[],
   generate: number,
-): CloudFunction[] {
-  const functions: CloudFunction[] = [];
+): Generator<CloudFunction> {
   const taken = new Set<string>();
   for (const given of listed) {
     // Seeded per function, so a listed function keeps its fake values when others change.
     faker.seed(seedFor(seed, envId, given.name));
-    functions.push(fillFunction(given));
     taken.add(given.name);
+    yield fillFunction(given);
   }
   faker.seed(seedFor(seed, envId));
   // The next number to try per name already taken: the search for a free name stays short at a million.
@@ -241,7 +241,19 @@ export function buildFunctions(
       nextSuffix.set(base, n + 1);
     }
     taken.add(name);
-    functions.push(fillFunction({ name }));
+    yield fillFunction({ name });
   }
-  return functions;
+}
+
+/**
+ * The functions of one env as an array (see eachFunction).
+ * @example buildFunctions(1, 'prod-1', [{ name: 'login' }], 3).length // 4
+ */
+export function buildFunctions(
+  seed: number,
+  envId: string,
+  listed: readonly FunctionSeed[],
+  generate: number,
+): CloudFunction[] {
+  return [...eachFunction(seed, envId, listed, generate)];
 }

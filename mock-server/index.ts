@@ -22,9 +22,9 @@ export { isLoopback, type RunningMock, type ServerOptions, startMockServer } fro
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './store.js';
 export {
-  ajv,
   describeErrors,
   formatIssues,
+  getAjv,
   isCloudFunction,
   isGetScfListRequest,
   isGetScfListResponse,

@@ -1,24 +1,27 @@
 import type { CloudFunction, EnvData, MockDataFile, TokenState } from '../generated/schemas.js';
-import { buildFunctions } from './fake-functions.js';
+import { eachFunction } from './fake-functions.js';
 import { NameIndex } from './name-index.js';
 
 /** Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller. */
 export const INDEX_THRESHOLD = 1000;
 
-/** A function as the store keeps it: the record, its search key, and its wire JSON (serialised once, when first served). */
+/**
+ * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
+ * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
+ * twice the memory, and every read on the hot path wants the JSON anyway.
+ */
 export class StoredFunction {
-  readonly record: CloudFunction;
+  readonly json: string;
   readonly searchKey: string;
-  #json: string | undefined;
 
   constructor(record: CloudFunction) {
-    this.record = record;
+    this.json = JSON.stringify(record);
     this.searchKey = record.name.toLowerCase();
   }
 
-  get json(): string {
-    if (this.#json === undefined) this.#json = JSON.stringify(this.record);
-    return this.#json;
+  /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
+  get record(): CloudFunction {
+    return JSON.parse(this.json);
   }
 }
 
@@ -43,12 +46,6 @@ export interface PageQuery {
 export interface Page {
   total_count: number;
   functions: readonly StoredFunction[];
-}
-
-/** Served order: newest add_time first, then name, so pages are stable. */
-function compareFunctions(a: CloudFunction, b: CloudFunction): number {
-  if (a.add_time !== b.add_time) return a.add_time < b.add_time ? 1 : -1;
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 /**
@@ -85,9 +82,22 @@ export class Store {
   }
 
   #buildEnv(id: string, env: EnvData): EnvState {
-    const records = buildFunctions(this.#seed, id, env.functions ?? [], env.generate ?? 0);
-    records.sort(compareFunctions);
-    const functions = records.map((record) => new StoredFunction(record));
+    // Each record is serialised as it is made; only its sort keys are kept beside the JSON.
+    const stored: StoredFunction[] = [];
+    const addTimes: string[] = [];
+    const names: string[] = [];
+    for (const record of eachFunction(this.#seed, id, env.functions ?? [], env.generate ?? 0)) {
+      stored.push(new StoredFunction(record));
+      addTimes.push(record.add_time);
+      names.push(record.name);
+    }
+    // Served order: newest add_time first, then name, so pages are stable.
+    const order = stored.map((_, i) => i);
+    order.sort((a, b) => {
+      if (addTimes[a] !== addTimes[b]) return addTimes[a] < addTimes[b] ? 1 : -1;
+      return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
+    });
+    const functions = order.map((i) => stored[i]);
     const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
     return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}) };
   }

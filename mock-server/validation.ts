@@ -1,5 +1,7 @@
+import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { Ajv2020 } from 'ajv/dist/2020.js';
+import { validateGetScfListRequest } from '../generated/request-validator.js';
 import type {
   CloudFunction,
   ContractCaseFile,
@@ -34,22 +36,37 @@ export const SCHEMAS = [
   contractCasesSchema,
 ] as const;
 
-/**
- * The one Ajv instance: every schema is added by `$id` at start-up; each validator is compiled
- * once, the first time it is used, so start-up does not pay for validators a run never needs.
- * `allErrors` stays off: the first failure is all a request needs, and it is faster.
- */
-export const ajv = new Ajv2020({ strict: true, allErrors: false, allowUnionTypes: true });
-for (const schema of SCHEMAS) ajv.addSchema(schema);
+/** Ajv's options, also used by scripts/generate-types.mjs for the request validator it compiles ahead of time. */
+export const AJV_OPTIONS = { strict: true, allErrors: false, allowUnionTypes: true } as const;
 
-/** A type guard compiled from a schema on first use, with Ajv's errors of its last call. */
+let instance: Ajv2020 | undefined;
+
+/**
+ * The one Ajv instance, with every schema added by `$id`. Created on first use and each
+ * validator compiled the first time it is used: the API's hot path uses the request validator
+ * compiled ahead of time, so serving never pays for Ajv at start-up. `allErrors` stays off:
+ * the first failure is all a request needs, and it is faster.
+ * @example getAjv().getSchema('https://wechat-scf-kit/schemas/cloud-function.schema.json')
+ */
+export function getAjv(): Ajv2020 {
+  if (!instance) {
+    const { Ajv2020: AjvClass } = createRequire(import.meta.url)(
+      'ajv/dist/2020.js',
+    ) as typeof import('ajv/dist/2020.js');
+    instance = new AjvClass(AJV_OPTIONS);
+    for (const schema of SCHEMAS) instance.addSchema(schema);
+  }
+  return instance;
+}
+
+/** A type guard compiled from a schema, with Ajv's errors of its last call. */
 export type Validator<T> = ((data: unknown) => data is T) & { readonly errors: ErrorObject[] | null | undefined };
 
 function compiled<T>(schema: { $id: string }): Validator<T> {
   let validate: ValidateFunction<T> | undefined;
   const guard = (data: unknown): data is T => {
     if (!validate) {
-      validate = ajv.getSchema<T>(schema.$id);
+      validate = getAjv().getSchema<T>(schema.$id);
       if (!validate) throw new Error(`schema ${schema.$id} did not compile`);
     }
     return validate(data);
@@ -58,7 +75,12 @@ function compiled<T>(schema: { $id: string }): Validator<T> {
 }
 
 /** Type guards compiled from schemas/. @example if (isGetScfListRequest(body)) body.env */
-export const isGetScfListRequest = compiled<GetScfListRequest>(requestSchema);
+export const isGetScfListRequest = Object.defineProperty(
+  (data: unknown): data is GetScfListRequest => validateGetScfListRequest(data),
+  'errors',
+  // The standalone code sets errors on the function, as Ajv's compiled validators do.
+  { get: () => (validateGetScfListRequest as unknown as { errors?: ErrorObject[] | null }).errors },
+) as Validator<GetScfListRequest>;
 export const isGetScfListSuccess = compiled<GetScfListSuccess>(successSchema);
 export const isWechatError = compiled<WechatError>(errorSchema);
 export const isGetScfListResponse = compiled<GetScfListResponse>(responseSchema);

@@ -1,17 +1,21 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFunctions, isFailedStatus } from '../mock-server/fake-functions.js';
 import {
   describeErrors,
+  getAjv,
   isCloudFunction,
   isGetScfListRequest,
   isGetScfListResponse,
   isGetScfListSuccess,
   isWechatError,
 } from '../mock-server/validation.js';
+import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
 import upstreamRequest from './fixtures/upstream-request.json' with { type: 'json' };
 import upstreamResponse from './fixtures/upstream-response.json' with { type: 'json' };
 
 const fn = upstreamResponse.functions[1];
+const SEED = 20261128;
 
 describe('the upstream page examples', () => {
   it('its request validates against the request schema', () => {
@@ -118,5 +122,22 @@ describe('fake functions', () => {
     expect(f.status_reason.length).toBe(1);
     expect(f.mod_time >= f.add_time).toBe(true);
     expect(Object.keys(f)).toEqual(['mod_time', 'add_time', 'runtime', 'name', 'status', 'status_reason']);
+  });
+});
+
+describe('the request validator compiled ahead of time', () => {
+  it(`agrees with Ajv compiling the schema at run time (fast-check seed ${SEED})`, () => {
+    const runtime = getAjv().getSchema(requestSchema.$id);
+    const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean(), fc.constant(''));
+    const bodies = fc.oneof(
+      fc.record({ env: value, offset: value, limit: value, searchkey: value }, { requiredKeys: [] }),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(bodies, (body) => {
+        expect(isGetScfListRequest(body)).toBe(runtime?.(body));
+      }),
+      { seed: SEED, numRuns: 3000 },
+    );
   });
 });
