@@ -127,6 +127,10 @@ console.log(
   `start-up (median of 5): textbook Express ${Math.round(startups.reference)} ms, mock on default data ${Math.round(startups.defaultData)} ms (${(startups.defaultData / startups.reference).toFixed(2)}x), mock with 100,000 functions ${Math.round(startups.big)} ms`,
 );
 
+// The table reports the median start-ups, not the single start of the servers under load.
+reference.startupMs = startups.reference;
+small.startupMs = startups.defaultData;
+big.startupMs = startups.big;
 const scenarios = [
   {
     key: 'a',
