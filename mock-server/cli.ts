@@ -6,7 +6,7 @@ import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { DataError, loadDataFile } from './data-file.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
-import { isLoopback, type RunningMock, startMockServer } from './server.js';
+import { ExposureError, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
 
 const NAME = 'wechat-scf-kit';
@@ -27,6 +27,10 @@ Options:
   --body-limit BYTES  largest accepted request body; larger answers 47001 (default 1048576)
   --no-rid            leave the " rid: …" suffix off error messages (for snapshot tests)
   --no-control        turn off the /__mock/ control API
+  --control-token T   require Authorization: Bearer T on every /__mock/ request (needed, or
+                      --no-control, to listen on an address other than loopback)
+  --headers-timeout-ms N  cut off a client that has not sent its headers in time (default 10000)
+  --request-timeout-ms N  cut off a client that has not sent its whole request in time (default 30000)
   --quiet             no log line per request
   -h, --help          show this help
   -v, --version       show the version`;
@@ -52,6 +56,9 @@ const SERVE_OPTIONS = {
   'body-limit': { type: 'string' },
   'no-rid': { type: 'boolean' },
   'no-control': { type: 'boolean' },
+  'control-token': { type: 'string' },
+  'headers-timeout-ms': { type: 'string' },
+  'request-timeout-ms': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -112,6 +119,9 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     bodyLimit: parseInteger('--body-limit', values['body-limit'], 1, 1024 * 1024 * 1024),
     rid: !values['no-rid'],
     control: values['no-control'] ? false : undefined,
+    controlToken: values['control-token'],
+    headersTimeoutMs: parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000),
+    requestTimeoutMs: parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
     log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
   });
   console.log(`${NAME} ${packageJson.version} listening on ${mock.url}`);
@@ -122,11 +132,8 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
   );
   console.log(
-    `  control: ${mock.settings.control ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults)` : 'off'}`,
+    `  control: ${mock.settings.control ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}` : 'off'}`,
   );
-  if (!mock.settings.control && !isLoopback(host) && !values['no-control']) {
-    console.log('           (off because the address is not loopback)');
-  }
   console.log(`  try:     ${exampleCurl(mock)}`);
 
   let stopping = false;
@@ -189,7 +196,12 @@ export async function main(argv: string[]): Promise<number | undefined> {
     }
     throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client`);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof DataError || error instanceof RangeError) {
+    if (
+      error instanceof UsageError ||
+      error instanceof DataError ||
+      error instanceof RangeError ||
+      error instanceof ExposureError
+    ) {
       console.error(`${NAME}: ${error.message}`);
       return 2;
     }

@@ -1,4 +1,5 @@
-import express, { type Request, type Response, Router } from 'express';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { checkEnvData, checkMockData, DataError } from './data-file.js';
 import { checkFault } from './faults.js';
 import type { MockContext } from './settings.js';
@@ -55,6 +56,22 @@ function requireBody(req: Request): unknown {
   }
 }
 
+const digest = (text: string) => createHash('sha256').update(text).digest();
+
+/** Checks `Authorization: Bearer <token>` in constant time (equal-length digests, compared whole). */
+function requireBearer(token: string) {
+  const expected = digest(token);
+  return (req: Request, res: Response, next: NextFunction) => {
+    const match = /^Bearer (.+)$/.exec(req.headers.authorization ?? '');
+    if (match && timingSafeEqual(digest(match[1]), expected)) {
+      next();
+      return;
+    }
+    res.setHeader('WWW-Authenticate', 'Bearer');
+    res.status(401).json({ error: 'the control API needs Authorization: Bearer <control token>', issues: [] });
+  };
+}
+
 /**
  * The /__mock/ control API: health, the request journal, envs, tokens, the whole data, reset
  * and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
@@ -62,6 +79,7 @@ function requireBody(req: Request): unknown {
 export function controlRouter(context: MockContext): Router {
   const { store, journal, faults, settings } = context;
   const router = Router();
+  if (settings.controlToken !== undefined) router.use(requireBearer(settings.controlToken));
   router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
 
   router.get('/health', (_req, res) => {

@@ -27,13 +27,16 @@ export interface MockOptions {
   journalLimit?: number;
   /** Largest accepted request body in bytes; a larger one answers 47001. Default 1 MiB. */
   bodyLimit?: number;
+  /** When set, every /__mock/ request must carry `Authorization: Bearer <controlToken>`. */
+  controlToken?: string;
   /** Receives one line per request. Default: no logging. */
   log?: (line: string) => void;
 }
 
 /** Options with every default applied, computed once when the app is created. */
-export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log'>> & {
+export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log' | 'controlToken'>> & {
   log: ((line: string) => void) | undefined;
+  controlToken: string | undefined;
 };
 
 /** The defaults, merged in one place. */
@@ -45,7 +48,7 @@ export const DEFAULT_SETTINGS = {
   unknownEnv: 'invalid-args',
   journalLimit: 1000,
   bodyLimit: 1024 * 1024,
-} as const satisfies Omit<ResolvedSettings, 'log'>;
+} as const satisfies Omit<ResolvedSettings, 'log' | 'controlToken'>;
 
 const UNKNOWN_ENV_MODES: readonly UnknownEnvMode[] = ['invalid-args', 'no-qbase', 'empty'];
 
@@ -61,7 +64,15 @@ function checkInteger(name: string, value: number, min: number, max: number): vo
  * @throws RangeError naming the bad option
  */
 export function resolveSettings(options: MockOptions): ResolvedSettings {
-  const settings: ResolvedSettings = { ...DEFAULT_SETTINGS, ...stripUndefined(options), log: options.log };
+  const settings: ResolvedSettings = {
+    ...DEFAULT_SETTINGS,
+    ...stripUndefined(options),
+    log: options.log,
+    controlToken: options.controlToken,
+  };
+  if (settings.controlToken !== undefined && settings.controlToken.length < 8) {
+    throw new RangeError('controlToken must be at least 8 characters');
+  }
   checkInteger('maxLimit', settings.maxLimit, 1, 1_000_000);
   checkInteger('journalLimit', settings.journalLimit, 0, 1_000_000);
   checkInteger('bodyLimit', settings.bodyLimit, 1, 1024 * 1024 * 1024);
@@ -72,7 +83,7 @@ export function resolveSettings(options: MockOptions): ResolvedSettings {
 }
 
 function stripUndefined(options: MockOptions): Partial<ResolvedSettings> {
-  const { data: _data, seed: _seed, log: _log, ...rest } = options;
+  const { data: _data, seed: _seed, log: _log, controlToken: _token, ...rest } = options;
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
 }
 
