@@ -1,0 +1,99 @@
+// npm run soak: a long run over loopback that shows resident memory levels off.
+// usage: node bench/soak.mjs [--requests 200000] [--warmup 20000] [--max-growth-mb 30]
+// Sends a mix of pages, searches, errors and control changes to a mock on a free port; prints RSS
+// after warm-up and after each tenth of the run; exits 1 when it grew more than --max-growth-mb.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200000' },
+    warmup: { type: 'string', default: '20000' },
+    'max-growth-mb': { type: 'string', default: '30' },
+  },
+});
+const REQUESTS = Number(values.requests);
+const WARMUP = Number(values.warmup);
+const MAX_GROWTH = Number(values['max-growth-mb']);
+const cli = fileURLToPath(new URL('../dist/mock-server/cli.js', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'scf-soak-'));
+writeFileSync(
+  join(dir, 'data.json'),
+  JSON.stringify({ tokens: { 'soak-token': 'valid' }, envs: { soak: { generate: 5000 }, legacy: { qbase: false } } }),
+);
+
+const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--quiet', '--data', join(dir, 'data.json')], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = await new Promise((resolve, reject) => {
+  child.stdout.once('data', (chunk) => resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(chunk))[0]));
+  child.once('exit', (code) => reject(new Error(`the mock exited with ${code}`)));
+});
+child.stdout.resume();
+
+const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+const API = '/componenttcb/getscflist?access_token=soak-token';
+const letters = 'abcdefghijklmnopqrstuvwxyz';
+const key = () => letters[Math.floor(Math.random() * 26)] + letters[Math.floor(Math.random() * 26)];
+const json = { 'content-type': 'application/json' };
+const VARIANTS = [
+  () => ({
+    method: 'POST',
+    path: API,
+    headers: json,
+    body: JSON.stringify({ env: 'soak', offset: Math.floor(Math.random() * 5000) }),
+  }),
+  () => ({
+    method: 'POST',
+    path: API,
+    headers: json,
+    body: JSON.stringify({ env: 'soak', searchkey: key(), limit: 50 }),
+  }),
+  () => ({ method: 'POST', path: API, headers: json, body: '{"env": "soak", "offset": ' }),
+  () => ({ method: 'POST', path: API, headers: json, body: JSON.stringify({ env: 'legacy' }) }),
+  () => ({ method: 'GET', path: API }),
+  () => ({ method: 'POST', path: '/componenttcb/getscflist', headers: json, body: '{}' }),
+  () => ({ method: 'PUT', path: '/__mock/envs/churn', headers: json, body: JSON.stringify({ generate: 20 }) }),
+];
+
+async function run(amount) {
+  const result = await autocannon({
+    url,
+    connections: 16,
+    amount,
+    requests: [{ setupRequest: (req) => ({ ...req, ...VARIANTS[Math.floor(Math.random() * VARIANTS.length)]() }) }],
+  });
+  if (result.errors > 0 || result['5xx'] > 0)
+    throw new Error(`${result.errors} errors and ${result['5xx']} 5xx answers`);
+  return result;
+}
+
+const started = Date.now();
+await run(WARMUP);
+const base = rssMb();
+console.log(`after ${WARMUP} warm-up requests: RSS ${base.toFixed(1)} MB`);
+let peak = base;
+const slice = Math.ceil(REQUESTS / 10);
+for (let sent = 0; sent < REQUESTS; sent += slice) {
+  const result = await run(Math.min(slice, REQUESTS - sent));
+  const rss = rssMb();
+  peak = Math.max(peak, rss);
+  console.log(
+    `${(sent + slice).toLocaleString('en')} requests: RSS ${rss.toFixed(1)} MB, ${Math.round(result.requests.average)} req/s`,
+  );
+}
+const journal = await (await fetch(`${url}/__mock/requests`)).json();
+child.kill('SIGTERM');
+const growth = peak - base;
+console.log(
+  `sent ${(WARMUP + REQUESTS).toLocaleString('en')} requests in ${((Date.now() - started) / 1000).toFixed(1)} s; RSS after warm-up ${base.toFixed(1)} MB, peak ${peak.toFixed(1)} MB, growth ${growth.toFixed(1)} MB (limit ${MAX_GROWTH} MB); journal holds ${journal.requests.length}, dropped ${journal.dropped}`,
+);
+if (growth > MAX_GROWTH) {
+  console.error(`RSS grew ${growth.toFixed(1)} MB after warm-up, more than ${MAX_GROWTH} MB`);
+  process.exit(1);
+}
