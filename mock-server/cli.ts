@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { DataError, loadDataFile } from './data-file.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
+import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
 
@@ -41,6 +43,7 @@ Commands:
   serve               run the mock server (the default when no command is given)
   verify              run the contract cases against a server (this mock, another fake, the real API)
   verify-client       run the client contract cases against a program in any language
+  openapi             print the OpenAPI 3.1 document of the API (--output FILE to write it)
 
 Run '${NAME} <command> --help' for its options. Version ${packageJson.version}.`;
 
@@ -189,12 +192,16 @@ export async function main(argv: string[]): Promise<number | undefined> {
       await serve(rest);
       return undefined;
     }
+    if (first === 'openapi') {
+      await openapi(rest);
+      return 0;
+    }
     if (first === 'verify' || first === 'verify-client') {
       // Loaded on demand, so serving never pays for the contract kit.
       const contracts = await import('../contracts/cli.js');
       return first === 'verify' ? await contracts.verifyCommand(rest) : await contracts.verifyClientCommand(rest);
     }
-    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client`);
+    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client, openapi`);
   } catch (error) {
     if (
       error instanceof UsageError ||
@@ -208,6 +215,29 @@ export async function main(argv: string[]): Promise<number | undefined> {
     console.error(`${NAME}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   }
+}
+
+/** `wechat-scf-kit openapi [--output FILE]`: the OpenAPI 3.1 document, built from schemas/. */
+async function openapi(args: string[]): Promise<void> {
+  const { values } = parseCommandArgs({
+    args,
+    options: { output: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    console.log(
+      `Usage: ${NAME} openapi [--output FILE]\n\nPrints the OpenAPI 3.1 document of POST ${GETSCFLIST_PATH}, built from schemas/.`,
+    );
+    return;
+  }
+  const text = `${JSON.stringify(buildOpenApi(), null, 2)}\n`;
+  if (!values.output) {
+    process.stdout.write(text);
+    return;
+  }
+  await writeFile(values.output, text).catch((error: NodeJS.ErrnoException) => {
+    throw new UsageError(`cannot write --output ${values.output}: ${error.code ?? error.message}`);
+  });
+  console.log(`wrote ${values.output}`);
 }
 
 function isEntryPoint(): boolean {

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { checkEnvData, checkMockData, DataError } from './data-file.js';
 import { checkFault } from './faults.js';
+import { buildOpenApi } from './openapi.js';
 import type { MockContext } from './settings.js';
 import type { EnvState } from './store.js';
 import { describeErrors, isEnvId, isTokenTable } from './validation.js';
@@ -84,6 +85,10 @@ export function controlRouter(context: MockContext): Router {
 
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok', envs: store.envs().length });
+  });
+
+  router.get('/openapi.json', (_req, res) => {
+    res.json(buildOpenApi());
   });
 
   router.get('/requests', (_req, res) => {

@@ -18,7 +18,8 @@ export { buildFunctions, formatBeijingTime } from './fake-functions.js';
 export { checkFault, FaultQueue } from './faults.js';
 export { answerGetScfList, GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from './getscflist.js';
 export { Journal, type JournalEntry, redactToken } from './journal.js';
-export { isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
+export { buildOpenApi } from './openapi.js';
+export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './store.js';
 export {

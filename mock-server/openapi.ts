@@ -3,6 +3,44 @@ import { ERROR_CODES } from './error-codes.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
 import { SCHEMAS } from './validation.js';
 
+/** The schemas of the API itself (the rest describe the mock and the contract kit). */
+const API_SCHEMA_FILES = [
+  'getscflist-request',
+  'getscflist-response',
+  'getscflist-success',
+  'wechat-error',
+  'cloud-function',
+  'status-reason',
+];
+
+const fileOf = (schema: { $id: string }) => schema.$id.slice(schema.$id.lastIndexOf('/') + 1);
+
+/**
+ * A schema as an OpenAPI component: `$id` and `$schema` dropped, and a reference to another
+ * schema file (`cloud-function.schema.json#/properties/name`) made a reference into the
+ * document (`#/components/schemas/CloudFunction/properties/name`). Nothing else changes.
+ */
+export function toComponent(schema: object, titles: ReadonlyMap<string, string>): Record<string, unknown> {
+  const walk = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(walk);
+    if (value === null || typeof value !== 'object') return value;
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(value)) {
+      if (key === '$ref' && typeof inner === 'string') {
+        const [file, pointer = ''] = inner.split('#');
+        const title = titles.get(file);
+        if (!title) throw new Error(`schema reference ${inner} is not to an API schema`);
+        out.$ref = `#/components/schemas/${title}${pointer}`;
+      } else {
+        out[key] = walk(inner);
+      }
+    }
+    return out;
+  };
+  const { $id: _id, $schema: _schema, ...rest } = schema as Record<string, unknown>;
+  return walk(rest) as Record<string, unknown>;
+}
+
 const UPSTREAM_REQUEST = { env: 'myttest-8gu57so0bd9f9e8a' };
 
 const UPSTREAM_RESPONSE = {
@@ -35,12 +73,14 @@ const UPSTREAM_RESPONSE = {
 };
 
 /**
- * The OpenAPI 3.1 document of getCloudFunctionList, built from schemas/ as they are loaded (the
- * component schemas are those objects, not copies) and from the error catalogue.
+ * The OpenAPI 3.1 document of getCloudFunctionList, built at run time from the schemas/ files of
+ * the API (see toComponent) and from the error catalogue, so it cannot drift from either.
  * @example JSON.stringify(buildOpenApi(), null, 2)
  */
 export function buildOpenApi() {
-  const schemas = Object.fromEntries(SCHEMAS.map((schema) => [schema.title, schema]));
+  const api = SCHEMAS.filter((schema) => API_SCHEMA_FILES.includes(fileOf(schema).replace('.schema.json', '')));
+  const titles = new Map(api.map((schema) => [fileOf(schema), schema.title]));
+  const schemas = Object.fromEntries(api.map((schema) => [schema.title, toComponent(schema, titles)]));
   const ref = (title: string) => ({ $ref: `#/components/schemas/${title}` });
   const errorRows = Object.entries(ERROR_CODES)
     .map(([errcode, { errmsg, when }]) => `| ${errcode} | ${errmsg} | ${when} |`)
@@ -48,7 +88,11 @@ export function buildOpenApi() {
   const errorExamples = Object.fromEntries(
     Object.entries(ERROR_CODES).map(([errcode, { errmsg, when }]) => [
       `errcode${errcode}`,
-      { summary: `${errcode} ${errmsg}`, description: when, value: { errcode: Number(errcode), errmsg: `${errmsg} rid: 6aac0064-355b48ab-4c5b487e` } },
+      {
+        summary: `${errcode} ${errmsg}`,
+        description: when,
+        value: { errcode: Number(errcode), errmsg: `${errmsg} rid: 6aac0064-355b48ab-4c5b487e` },
+      },
     ]),
   );
   return {
@@ -70,14 +114,18 @@ export function buildOpenApi() {
               name: 'access_token',
               in: 'query',
               required: true,
-              description: '接口调用凭证, 可使用 component_access_token — the call credential. Only read from the query string.',
+              description:
+                '接口调用凭证, 可使用 component_access_token — the call credential. Only read from the query string.',
               schema: { type: 'string', minLength: 1 },
             },
           ],
           requestBody: {
             required: true,
             content: {
-              'application/json': { schema: ref('GetScfListRequest'), examples: { upstream: { value: UPSTREAM_REQUEST } } },
+              'application/json': {
+                schema: ref('GetScfListRequest'),
+                examples: { upstream: { value: UPSTREAM_REQUEST } },
+              },
             },
           },
           responses: {
@@ -86,7 +134,10 @@ export function buildOpenApi() {
               content: {
                 'application/json': {
                   schema: ref('GetScfListResponse'),
-                  examples: { upstream: { summary: 'the upstream example', value: UPSTREAM_RESPONSE }, ...errorExamples },
+                  examples: {
+                    upstream: { summary: 'the upstream example', value: UPSTREAM_RESPONSE },
+                    ...errorExamples,
+                  },
                 },
               },
             },
