@@ -61,9 +61,16 @@ function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext
     journal.record(entry);
     if (settings.log) {
       const outcome = record.errcode ?? (record.status === null ? 'dropped' : `HTTP ${record.status}`);
-      settings.log(
-        `${req.method} ${req.path} ${outcome}${record.reason ? ` (${record.reason})` : ''} ${duration_ms}ms`,
-      );
+      const { time, method, path, errcode, reason, status } = entry;
+      settings.log(`${method} ${path} ${outcome}${reason ? ` (${reason})` : ''} ${duration_ms}ms`, {
+        time,
+        method,
+        path,
+        errcode,
+        status,
+        ...(reason ? { reason } : {}),
+        duration_ms,
+      });
     }
   };
 }

@@ -5,11 +5,13 @@ import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
+import { createCliLogger } from './cli-log.js';
 import { DataError, loadDataFile } from './data-file.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
+import { watchDataFile } from './watch.js';
 
 const NAME = 'wechat-scf-kit';
 
@@ -33,6 +35,8 @@ Options:
                       --no-control, to listen on an address other than loopback)
   --headers-timeout-ms N  cut off a client that has not sent its headers in time (default 10000)
   --request-timeout-ms N  cut off a client that has not sent its whole request in time (default 30000)
+  --watch             reload --data FILE when it changes (a bad version is refused, the old data kept)
+  --log-format F      pretty (default; colours on a terminal) or json (one object per line)
   --quiet             no log line per request
   -h, --help          show this help
   -v, --version       show the version`;
@@ -62,6 +66,8 @@ const SERVE_OPTIONS = {
   'control-token': { type: 'string' },
   'headers-timeout-ms': { type: 'string' },
   'request-timeout-ms': { type: 'string' },
+  watch: { type: 'boolean' },
+  'log-format': { type: 'string' },
   quiet: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' },
@@ -107,14 +113,20 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   if (unknownEnv !== undefined && !['invalid-args', 'no-qbase', 'empty'].includes(unknownEnv)) {
     throw new UsageError(`--unknown-env must be invalid-args, no-qbase or empty, got ${JSON.stringify(unknownEnv)}`);
   }
+  const format = values['log-format'] ?? 'pretty';
+  if (format !== 'pretty' && format !== 'json') {
+    throw new UsageError(`--log-format must be pretty or json, got ${JSON.stringify(format)}`);
+  }
+  if (values.watch && !values.data) throw new UsageError('--watch needs --data FILE to watch');
+  const logger = createCliLogger(format, { quiet: values.quiet ?? false });
   // Without --data the embedded data is served; it needs no check.
   const data = values.data ? await loadDataFile(values.data) : undefined;
-  const quiet = values.quiet ?? false;
+  const seed = parseInteger('--seed', values.seed, 0, 4294967295);
   const mock = await listen({
     port,
     host,
     data,
-    seed: parseInteger('--seed', values.seed, 0, 4294967295),
+    seed,
     strict: values.strict,
     maxLimit: parseInteger('--max-limit', values['max-limit'], 1, 1_000_000),
     unknownEnv: unknownEnv as UnknownEnvMode | undefined,
@@ -125,24 +137,47 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     controlToken: values['control-token'],
     headersTimeoutMs: parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000),
     requestTimeoutMs: parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
-    log: quiet ? undefined : (line) => process.stdout.write(`${new Date().toISOString()} ${line}\n`),
+    log: logger.request,
   });
-  console.log(`${NAME} ${packageJson.version} listening on ${mock.url}`);
-  console.log(`  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`);
-  console.log(`  envs:    ${describeEnvs(mock)}`);
   const tokenCount = Object.keys(mock.store.tokens()).length;
-  console.log(
-    `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
+  const control = mock.settings.control
+    ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
+    : 'off';
+  logger.banner(
+    [
+      `${NAME} ${packageJson.version} listening on ${mock.url}`,
+      `  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`,
+      `  envs:    ${describeEnvs(mock)}`,
+      `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
+      `  control: ${control}`,
+      `  try:     ${exampleCurl(mock)}`,
+    ],
+    {
+      url: mock.url,
+      envs: mock.store.envs().map((env) => ({ env: env.id, qbase: env.qbase, total_count: env.functions.length })),
+      tokens: tokenCount,
+      control: mock.settings.control,
+      curl: exampleCurl(mock),
+    },
   );
-  console.log(
-    `  control: ${mock.settings.control ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}` : 'off'}`,
-  );
-  console.log(`  try:     ${exampleCurl(mock)}`);
+  const dataFile = values.data;
+  const stopWatching =
+    values.watch && dataFile
+      ? watchDataFile(
+          dataFile,
+          (next) => {
+            mock.store.reload(next, seed ?? next.seed);
+            logger.event('info', `data file ${dataFile} reloaded: ${describeEnvs(mock)}`, { file: dataFile });
+          },
+          (reason) => logger.event('warn', `${reason}; still serving the previous data`, { file: dataFile, reason }),
+        )
+      : undefined;
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
+    stopWatching?.();
     await mock.close();
     process.exit(0);
   };

@@ -29,13 +29,13 @@ export interface MockOptions {
   bodyLimit?: number;
   /** When set, every /__mock/ request must carry `Authorization: Bearer <controlToken>`. */
   controlToken?: string;
-  /** Receives one line per request. Default: no logging. */
-  log?: (line: string) => void;
+  /** Receives each request once it is answered: a readable line and its fields. Default: no logging. */
+  log?: (line: string, entry: RequestLogEntry) => void;
 }
 
 /** Options with every default applied, computed once when the app is created. */
 export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log' | 'controlToken'>> & {
-  log: ((line: string) => void) | undefined;
+  log: MockOptions['log'];
   controlToken: string | undefined;
 };
 
@@ -85,6 +85,19 @@ export function resolveSettings(options: MockOptions): ResolvedSettings {
 function stripUndefined(options: MockOptions): Partial<ResolvedSettings> {
   const { data: _data, seed: _seed, log: _log, controlToken: _token, ...rest } = options;
   return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== undefined));
+}
+
+/** One request as the log sees it (the access token is never part of it). */
+export interface RequestLogEntry {
+  time: string;
+  method: string;
+  path: string;
+  /** The WeChat errcode answered, or null when a fault answered without one. */
+  errcode: number | null;
+  /** The HTTP status sent, or null when the connection was dropped. */
+  status: number | null;
+  reason?: string;
+  duration_ms: number;
 }
 
 /** What the journal and the log learn of one finished request. */

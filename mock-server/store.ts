@@ -144,6 +144,13 @@ export class Store {
     this.#load(data);
   }
 
+  /** Replaces all data and makes it the start-up data that `reset()` returns to (a reloaded data file). */
+  reload(data: MockDataFile, seed: number = data.seed ?? this.#initialSeed): void {
+    this.replaceData(data, seed);
+    this.#initial = data;
+    this.#initialSeed = seed;
+  }
+
   /** Back to the data (and seed) the store was created with. */
   reset(): void {
     this.#seed = this.#initialSeed;

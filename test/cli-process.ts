@@ -53,7 +53,8 @@ export function startCli(args: string[]): Promise<CliServer> {
     child.stdout.on('data', (chunk) => {
       stdout += chunk;
       const url = /http:\/\/127\.0\.0\.1:\d+/.exec(stdout.split('\n')[0])?.[0];
-      if (url && /\n {2}try: .*\n/.test(stdout)) {
+      // The banner is done: its last line (pretty), or its one object (json).
+      if (url && (/\n {2}try: .*\n/.test(stdout) || /^\{.*\}\n/.test(stdout))) {
         resolve({
           child,
           url,
