@@ -1,4 +1,6 @@
-import { afterAll, beforeAll, describe, it } from 'vitest';
+// vitest is an optional peer: loaded here so that the rest of wechat-scf-kit/contracts works without it.
+const vitest = await import('vitest').catch(() => undefined);
+
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { formatFailure } from './report.js';
 import {
@@ -50,6 +52,8 @@ export function clientInvoker(createClient: DescribeClientContractOptions['creat
  * });
  */
 export function describeClientContract(name: string, options: DescribeClientContractOptions): void {
+  if (!vitest) throw new Error('describeClientContract runs inside vitest: npm install --save-dev vitest');
+  const { afterAll, beforeAll, describe, it } = vitest;
   const timeoutMs = options.timeoutMs ?? 1000;
   const invoke = clientInvoker(options.createClient);
   describe(`${name}: getCloudFunctionList client contract`, () => {

@@ -1,0 +1,56 @@
+/**
+ * wechat-scf-kit/vitest: a ready vitest globalSetup that starts one mock for the whole test run.
+ * @example
+ * // vitest.config.ts
+ * export default defineConfig({ test: { globalSetup: ['wechat-scf-kit/vitest'] } });
+ * // a test
+ * import { inject } from 'vitest';
+ * const baseUrl = inject('wechatApiBaseUrl'); // also process.env.WECHAT_API_BASE_URL
+ */
+import type { TestProject } from 'vitest/node';
+import { loadDataFile } from './data-file.js';
+import { type ServerOptions, startMockServer } from './server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The base URL of the mock started by wechat-scf-kit/vitest, e.g. http://127.0.0.1:41234. */
+    wechatApiBaseUrl: string;
+    /** Options for that mock, set in the vitest config as `test.provide.wechatScfKit`. */
+    wechatScfKit: GlobalMockOptions;
+  }
+}
+
+/** Options of the mock for a test run: those of startMockServer, and a data file to load. */
+export interface GlobalMockOptions extends Omit<ServerOptions, 'log'> {
+  /** A data file, as for `serve --data`. */
+  dataFile?: string;
+}
+
+/**
+ * Makes a globalSetup with these options, for a setup file of your own.
+ * @example
+ * // test/mock-setup.ts, listed in globalSetup
+ * export default mockGlobalSetup({ dataFile: 'test/mock-data.json', rid: false });
+ */
+export function mockGlobalSetup(options: GlobalMockOptions = {}) {
+  return async function setup(project: TestProject): Promise<() => Promise<void>> {
+    const { dataFile, ...rest } = options;
+    const data = dataFile ? await loadDataFile(dataFile) : rest.data;
+    const mock = await startMockServer({ ...rest, data });
+    project.provide('wechatApiBaseUrl', mock.url);
+    // Workers start after global setup and inherit this.
+    process.env.WECHAT_API_BASE_URL = mock.url;
+    return () => mock.close();
+  };
+}
+
+/**
+ * The ready globalSetup. Options come from `test.provide.wechatScfKit` in the vitest config, and a
+ * data file also from WECHAT_SCF_KIT_DATA in the environment.
+ */
+export default function setup(project: TestProject): Promise<() => Promise<void>> {
+  const provided = (project.config.provide as { wechatScfKit?: GlobalMockOptions } | undefined)?.wechatScfKit;
+
+  const dataFile = process.env.WECHAT_SCF_KIT_DATA;
+  return mockGlobalSetup({ ...(dataFile ? { dataFile } : {}), ...provided })(project);
+}
