@@ -3,7 +3,6 @@ import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
-import packageJson from '../package.json' with { type: 'json' };
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { createCliLogger } from './cli-log.js';
 import { DataError, loadDataFile } from './data-file.js';
@@ -11,6 +10,7 @@ import { GETSCFLIST_PATH } from './getscflist.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
 import type { UnknownEnvMode } from './settings.js';
+import { VERSION } from './version.js';
 import { watchDataFile } from './watch.js';
 
 const NAME = 'wechat-scf-kit';
@@ -49,7 +49,7 @@ Commands:
   verify-client       run the client contract cases against a program in any language
   openapi             print the OpenAPI 3.1 document of the API (--output FILE to write it)
 
-Run '${NAME} <command> --help' for its options. Version ${packageJson.version}.`;
+Run '${NAME} <command> --help' for its options. Version ${VERSION}.`;
 
 const SERVE_OPTIONS = {
   port: { type: 'string' },
@@ -99,7 +99,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     return undefined;
   }
   if (values.version) {
-    console.log(packageJson.version);
+    console.log(VERSION);
     return undefined;
   }
   const port = parseInteger(
@@ -145,7 +145,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     : 'off';
   logger.banner(
     [
-      `${NAME} ${packageJson.version} listening on ${mock.url}`,
+      `${NAME} ${VERSION} listening on ${mock.url}`,
       `  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`,
       `  envs:    ${describeEnvs(mock)}`,
       `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
@@ -217,7 +217,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
         return 0;
       }
       if (first === '--version' || first === '-v') {
-        console.log(packageJson.version);
+        console.log(VERSION);
         return 0;
       }
       await serve(argv);

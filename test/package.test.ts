@@ -1,0 +1,130 @@
+// The package as a user gets it: packed, installed into a new project, and used from there.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = fileURLToPath(new URL('..', import.meta.url));
+let tarball: string;
+let files: string[];
+let project: string;
+
+beforeAll(async () => {
+  // --ignore-scripts: npm test has built dist/ already, and a rebuild would pull it from under the other test files.
+  const packDir = await mkdtemp(join(tmpdir(), 'scf-pack-'));
+  const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+    cwd: root,
+    maxBuffer: 1 << 24,
+  });
+  const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
+  tarball = join(packDir, packed.filename);
+  files = packed.files.map((f: { path: string }) => f.path);
+  project = await mkdtemp(join(tmpdir(), 'scf-consumer-'));
+  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
+  // From npm's cache, which npm ci has filled: no download is needed.
+  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'typescript@7.0.2'], {
+    cwd: project,
+    maxBuffer: 1 << 24,
+  });
+}, 240_000);
+
+describe('the packed tarball', () => {
+  it('holds compiled JS, declarations, schemas, the contract cases and the README; no tests or TypeScript sources', () => {
+    for (const wanted of [
+      'README.md',
+      'package.json',
+      'dist/mock-server/index.js',
+      'dist/mock-server/index.d.ts',
+      'dist/mock-server/cli.js',
+      'dist/contracts/index.js',
+      'dist/contracts/cases/listing.json',
+      'dist/mock-server/vitest-global-setup.js',
+      'schemas/getscflist-request.schema.json',
+    ]) {
+      expect(files).toContain(wanted);
+    }
+    const strays = files.filter(
+      (f) =>
+        /^(test|examples|bench|scripts|mock-server|contracts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    );
+    expect(strays).toEqual([]);
+  });
+
+  it('publint reports nothing', async () => {
+    const { stdout } = await run(join(root, 'node_modules/.bin/publint'), ['run', root], { cwd: root });
+    expect(stdout).toMatch(/All good!/);
+  });
+});
+
+describe('installed into a new project', () => {
+  it('npx wechat-scf-kit serve --port 0 answers errcode 0', async () => {
+    const child = spawn('npx', ['--no-install', 'wechat-scf-kit', 'serve', '--port', '0', '--quiet'], { cwd: project });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.once('data', (chunk) => resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(chunk))?.[0] ?? ''));
+        child.once('exit', (code) => reject(new Error(`exited ${code}`)));
+      });
+      const res = await fetch(`${url}/componenttcb/getscflist?access_token=t`, {
+        method: 'POST',
+        body: '{"env":"prod-5g7k2m9x3d"}',
+      });
+      expect(((await res.json()) as { errcode: number }).errcode).toBe(0);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+
+  it('the programmatic API and wechat-scf-kit/contracts import from plain ESM JavaScript', async () => {
+    await writeFile(
+      join(project, 'use.mjs'),
+      `import { startMockServer, ERROR_CODES } from 'wechat-scf-kit';
+import { loadCases, verifyServer } from 'wechat-scf-kit/contracts';
+const mock = await startMockServer();
+const { results } = await verifyServer({ baseUrl: mock.url, cases: ['GSL-PAGE-001', 'GSL-ERR-010'] });
+await mock.close();
+console.log(JSON.stringify({ cases: loadCases().length, statuses: results.map((r) => r.status), errcodes: Object.keys(ERROR_CODES).length }));
+`,
+    );
+    const { stdout } = await run('node', ['use.mjs'], { cwd: project });
+    const out = JSON.parse(stdout);
+    expect(out.cases).toBeGreaterThan(50);
+    expect(out.statuses).toEqual(['pass', 'pass']);
+    expect(out.errcodes).toBe(16);
+  });
+
+  it('a TypeScript file type-checks against the shipped types', async () => {
+    await writeFile(
+      join(project, 'check.ts'),
+      `import type { CloudFunction, GetScfListRequest } from 'wechat-scf-kit';
+import { createApp, type RunningMock } from 'wechat-scf-kit';
+const request: GetScfListRequest = { env: 'prod-1', offset: 0, limit: 20, searchkey: 'log' };
+const fn: Pick<CloudFunction, 'name' | 'status'> = { name: 'login', status: 'Active' };
+const app = createApp({ rid: false });
+let mock: RunningMock | undefined;
+export { request, fn, app, mock };
+`,
+    );
+    await writeFile(
+      join(project, 'tsconfig.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext',
+          moduleResolution: 'nodenext',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+        },
+        files: ['check.ts'],
+      }),
+    );
+    const result = await run(join(project, 'node_modules/.bin/tsc'), ['-p', project]).then(
+      () => 'ok',
+      (error: { stdout: string }) => error.stdout,
+    );
+    expect(result).toBe('ok');
+  });
+});
