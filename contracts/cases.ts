@@ -5,7 +5,10 @@ import faults from './cases/faults.json' with { type: 'json' };
 import invariants from './cases/invariants.json' with { type: 'json' };
 import listing from './cases/listing.json' with { type: 'json' };
 
-/** The case files shipped in contracts/cases/, by file name. */
+/**
+ * The case files shipped in contracts/cases/, by file name.
+ * @example Object.keys(CASE_FILES) // ['listing.json', 'errors.json', 'faults.json', 'invariants.json']
+ */
 export const CASE_FILES: Record<string, unknown> = {
   'listing.json': listing,
   'errors.json': errors,
@@ -77,12 +80,18 @@ export function substitute<T>(value: T, vars: CaseVariables): T {
   return walk(value) as T;
 }
 
-/** The state a case runs in where a control API exists: its own, or a generated env at $ENV. */
+/**
+ * The state a case runs in where a control API exists: its own, or a generated env at $ENV.
+ * @example stateFor(c, { TOKEN: 't', ENV: 'prod-1' }) // { tokens: { t: 'valid' }, envs: { 'prod-1': … } }
+ */
 export function stateFor(c: ContractCase, vars: CaseVariables): ContractState {
   return substitute(c.state ?? { tokens: { $TOKEN: 'valid' }, envs: { $ENV: { generate: 45 } } }, vars);
 }
 
-/** True when the case's expectation holds without arranging state (so it can run against the real API). */
+/**
+ * True when the case's expectation holds without arranging state (so it can run against the real API).
+ * @example loadCases().filter(isPortable) // the cases that can run against the real API
+ */
 export function isPortable(c: ContractCase): boolean {
   return c.portable === true || c.state === undefined;
 }

@@ -14,6 +14,7 @@ const REPORT_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** The help of `wechat-scf-kit verify`. @example console.log(VERIFY_HELP) */
 export const VERIFY_HELP = `Usage: wechat-scf-kit verify --base-url URL [--access-token T] [--env ENV] [options]
 
 Runs the contract cases against a server. With the /__mock/ control API (this mock) every case
@@ -32,6 +33,7 @@ Options:
 
 Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
 
+/** The help of `wechat-scf-kit verify-client`. @example console.log(VERIFY_CLIENT_HELP) */
 export const VERIFY_CLIENT_HELP = `Usage: wechat-scf-kit verify-client [options] -- COMMAND [ARGS...]
 
 Runs the client contract cases against a program in any language. For each case a mock is
@@ -76,7 +78,10 @@ async function report(suite: string, results: CaseResult[], reporter: 'pretty' |
   return summarise(results).failed === 0 ? 0 : 1;
 }
 
-/** `wechat-scf-kit verify`: returns the exit code. */
+/**
+ * `wechat-scf-kit verify`: returns the exit code.
+ * @example process.exitCode = await verifyCommand(['--base-url', 'http://127.0.0.1:4020'])
+ */
 export async function verifyCommand(args: string[]): Promise<number> {
   const { values } = parseCommandArgs({
     args,
@@ -112,7 +117,10 @@ export async function verifyCommand(args: string[]): Promise<number> {
   return report('wechat-scf-kit verify', verification.results, reporter, values.output);
 }
 
-/** `wechat-scf-kit verify-client -- COMMAND ...`: returns the exit code. */
+/**
+ * `wechat-scf-kit verify-client -- COMMAND ...`: returns the exit code.
+ * @example process.exitCode = await verifyClientCommand(['--', 'python3', 'client.py'])
+ */
 export async function verifyClientCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args,

@@ -50,7 +50,10 @@ export function checkWechatBody(expect: ContractExpectation, body: unknown): str
   return problems;
 }
 
-/** Parses an HTTP answer the way a WeChat client must: HTTP 200 and a JSON body, or a transport failure. */
+/**
+ * Parses an HTTP answer the way a WeChat client must: HTTP 200 and a JSON body, or a transport failure.
+ * @example readWechatAnswer(await sendRaw(req, 5000)) // { body } or { failure: 'HTTP 502' }
+ */
 export function readWechatAnswer(res: RawResponse): { body: unknown } | { failure: string } {
   if (res.kind === 'error') return { failure: `no answer: ${res.message}` };
   if (res.status !== 200) return { failure: `HTTP ${res.status}` };
@@ -74,6 +77,7 @@ function asSuccess(answer: { body: unknown } | { failure: string }, what: string
 /**
  * Checks a success against one of the named invariants, fetching the extra pages it needs
  * (at most one more request per invariant).
+ * @example await checkInvariant('past-end', { env: 'e' }, body, fetchPage) // [] when it holds
  */
 export async function checkInvariant(
   invariant: NonNullable<ContractExpectation['invariant']>,

@@ -11,6 +11,7 @@ export interface ProcessClientOptions {
  * Parses what a client program printed: the last line of stdout that is a JSON object.
  * `{"error": …}` is a transport failure, `{"errcode": N, …}` with N != 0 a WeChat failure,
  * anything else the response. A non-zero exit without JSON is a reported failure.
+ * @example parseClientOutput('{"error":"HTTP 502"}', 0, '') // { kind: 'rejected', message: 'HTTP 502', … }
  */
 export function parseClientOutput(stdout: string, exitCode: number | null, stderr: string): ClientOutcome {
   const lines = stdout

@@ -19,7 +19,10 @@ export function formatPretty(results: readonly CaseResult[]): string {
   return lines.join('\n');
 }
 
-/** The details of one failed case: what was expected, what came back, how to reproduce it. */
+/**
+ * The details of one failed case: what was expected, what came back, how to reproduce it.
+ * @example console.log(formatFailure(result).join('\n'))
+ */
 export function formatFailure(r: CaseResult): string[] {
   const lines = [`${r.id}:`];
   for (const problem of r.problems ?? []) lines.push(`  - ${problem}`);

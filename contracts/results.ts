@@ -16,13 +16,19 @@ export interface CaseResult {
   durationMs: number;
 }
 
-/** Counts of a run. */
+/**
+ * Counts of a run.
+ * @example summarise(results) // { passed: 55, failed: 0, skipped: 0 }
+ */
 export function summarise(results: readonly CaseResult[]) {
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   return { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
 }
 
-/** Shortens a value for a report line. */
+/**
+ * Shortens a value for a report line.
+ * @example shorten('x'.repeat(1000), 10) // 'xxxxxxxxx…'
+ */
 export function shorten(value: unknown, max = 400): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text === undefined ? 'undefined' : text.length > max ? `${text.slice(0, max - 1)}…` : text;

@@ -34,7 +34,10 @@ export type ClientOutcome =
 /** Calls a client once; the kit's side of the adapter. */
 export type ClientInvoker = (context: ClientContext, params: ClientParams) => Promise<ClientOutcome>;
 
-/** The token the kit gives clients, and the env the cases' "$ENV" names. */
+/**
+ * The token the kit gives clients, and the env the cases' "$ENV" names.
+ * @example CLIENT_VARIABLES.ENV // 'contract-env'
+ */
 export const CLIENT_VARIABLES: CaseVariables = { TOKEN: 'contract-token-0001', ENV: 'contract-env' };
 
 const KNOWN_FIELDS = new Set(['env', 'offset', 'limit', 'searchkey']);
@@ -186,6 +189,7 @@ async function journalled(mock: RunningMock, withinMs: number): Promise<void> {
 /**
  * Runs one client case: arranges the mock, calls the client, and checks both what it sent
  * (from the journal) and what it returned.
+ * @example await runClientCase(mock, clientCases(['GSL-PAGE-001'])[0], invoke, 1000)
  */
 export async function runClientCase(
   mock: RunningMock,
@@ -252,7 +256,10 @@ export async function runClientCase(
   return redactResult(result, [token]);
 }
 
-/** The shipped cases that apply to clients. */
+/**
+ * The shipped cases that apply to clients.
+ * @example clientCases(['GSL-PAGE-001', 'GSL-ERR-004']).length // 2
+ */
 export function clientCases(ids?: readonly string[]): LoadedCase[] {
   return loadCases().filter((c) => c.client && (!ids || ids.includes(c.id)));
 }

@@ -30,7 +30,10 @@ export interface DescribeClientContractOptions {
   timeoutMs?: number;
 }
 
-/** Turns a client object into the kit's invoker: resolution, or rejection with its errcode. */
+/**
+ * Turns a client object into the kit's invoker: resolution, or rejection with its errcode.
+ * @example await runClientContract(clientInvoker((ctx) => createMyClient(ctx)))
+ */
 export function clientInvoker(createClient: DescribeClientContractOptions['createClient']): ClientInvoker {
   return async (context, params) => {
     try {

@@ -1,6 +1,9 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
-/** A mistake in how the command was called: printed as one line, exit code 2. */
+/**
+ * A mistake in how the command was called: printed as one line, exit code 2.
+ * @example throw new UsageError('--port must be a whole number')
+ */
 export class UsageError extends Error {}
 
 /**

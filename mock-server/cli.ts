@@ -91,7 +91,10 @@ function exampleCurl(mock: RunningMock): string {
   return `curl -s -X POST '${mock.url}${GETSCFLIST_PATH}?access_token=${token}' -d '${body}'`;
 }
 
-/** `wechat-scf-kit serve`: parses flags, loads data, listens and logs until SIGINT/SIGTERM. */
+/**
+ * `wechat-scf-kit serve`: parses flags, loads data, listens and logs until SIGINT/SIGTERM.
+ * @example await serve(['--port', '0', '--quiet'])
+ */
 export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const { values } = parseCommandArgs({ args, options: SERVE_OPTIONS });
   if (values.help) {

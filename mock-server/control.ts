@@ -7,10 +7,16 @@ import type { MockContext } from './settings.js';
 import type { EnvState } from './store.js';
 import { describeErrors, isEnvId, isTokenTable } from './validation.js';
 
-/** The prefix of every control route. */
+/**
+ * The prefix of every control route.
+ * @example `${mock.url}${CONTROL_PREFIX}/health`
+ */
 export const CONTROL_PREFIX = '/__mock';
 
-/** Thrown by control handlers for a bad request; the error middleware answers HTTP 400 with it. */
+/**
+ * Thrown by control handlers for a bad request; the error middleware answers HTTP 400 with it.
+ * @example throw new ControlError(404, 'env prod-1 is not in the data')
+ */
 export class ControlError extends Error {
   readonly status: number;
   readonly issues: { path: string; message: string }[];
@@ -76,6 +82,7 @@ function requireBearer(token: string) {
 /**
  * The /__mock/ control API: health, the request journal, envs, tokens, the whole data, reset
  * and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
+ * @example app.use(CONTROL_PREFIX, controlRouter(context))
  */
 export function controlRouter(context: MockContext): Router {
   const { store, journal, faults, settings } = context;

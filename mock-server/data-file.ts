@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises';
 import type { EnvData, MockDataFile } from '../generated/schemas.js';
 import { describeErrors, formatIssues, isEnvData, isMockDataFile, type ValidationIssue } from './validation.js';
 
-/** Data that breaks the data-file schema, with every issue found and a one-line message. */
+/**
+ * Data that breaks the data-file schema, with every issue found and a one-line message.
+ * @example try { await loadDataFile(f) } catch (e) { if (e instanceof DataError) e.issues }
+ */
 export class DataError extends Error {
   readonly issues: ValidationIssue[];
   constructor(label: string, issues: ValidationIssue[]) {

@@ -4,6 +4,7 @@ import type { MockDataFile } from '../generated/schemas.js';
  * The data served when no data file is given: the upstream page's own example env, a production
  * env of a few dozen functions, and an env without cloud development (answers 85088).
  * Any non-empty access_token is accepted.
+ * @example createApp({ data: DEFAULT_DATA }) // the same as createApp()
  */
 export const DEFAULT_DATA: MockDataFile = {
   seed: 1,

@@ -2,6 +2,7 @@
  * The one catalogue of WeChat errcodes this mock can answer: the message the real servers send
  * and the condition that makes the mock send it. Used by the route, the fault injector, the
  * contract cases and the README.
+ * @example ERROR_CODES['47001'].errmsg // 'data format error'
  */
 export const ERROR_CODES = {
   '-1': {

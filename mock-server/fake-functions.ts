@@ -107,7 +107,10 @@ const DOMAIN_NOUNS = [
   'course',
 ];
 
-/** True for statuses whose function carries a non-empty status_reason. */
+/**
+ * True for statuses whose function carries a non-empty status_reason.
+ * @example isFailedStatus('CreateFailed') // true
+ */
 export function isFailedStatus(status: string): boolean {
   return status.endsWith('Failed');
 }

@@ -69,7 +69,10 @@ export class FaultQueue {
   }
 }
 
-/** The delay a fault asks for, in milliseconds (random within {min, max} when given so). */
+/**
+ * The delay a fault asks for, in milliseconds (random within {min, max} when given so).
+ * @example faultDelay({ latency_ms: { min: 100, max: 200 } }) // a number from 100 to 200
+ */
 export function faultDelay(fault: MockFault): number {
   const latency = fault.latency_ms;
   if (latency === undefined) return 0;

@@ -7,10 +7,16 @@ import type { MockContext, ResolvedSettings } from './settings.js';
 import type { Store } from './store.js';
 import { describeErrors, formatIssues, isGetScfListRequest } from './validation.js';
 
-/** The path of getCloudFunctionList, as on api.weixin.qq.com. */
+/**
+ * The path of getCloudFunctionList, as on api.weixin.qq.com.
+ * @example `${mock.url}${GETSCFLIST_PATH}?access_token=t`
+ */
 export const GETSCFLIST_PATH = '/componenttcb/getscflist';
 
-/** The real servers' Content-Type, `encoding=` and all (set with setHeader so Express adds no charset). */
+/**
+ * The real servers' Content-Type, `encoding=` and all (set with setHeader so Express adds no charset).
+ * @example res.headers.get('content-type') === WECHAT_CONTENT_TYPE
+ */
 export const WECHAT_CONTENT_TYPE = 'application/json; encoding=utf-8';
 
 /** What the endpoint answers to one request: an errcode, why (for failures), and the exact JSON body. */
@@ -186,6 +192,7 @@ function firstString(value: unknown): string | undefined {
 /**
  * The route: reads the raw body (any Content-Type), applies a queued fault, answers by the rules,
  * and records the request in the journal and the log.
+ * @example app.all(GETSCFLIST_PATH, getScfListHandler(context))
  */
 export function getScfListHandler(context: MockContext): RequestHandler {
   const { settings, store, faults, journal } = context;

@@ -46,6 +46,10 @@ function isAscii(text: string): boolean {
   return true;
 }
 
+/**
+ * The index of one env's names (see the top of this file).
+ * @example new NameIndex(['login', 'logout']).match('log') // [0, 1]
+ */
 export class NameIndex {
   readonly #keys: readonly string[];
   /** postings[bounds[code + 1] .. bounds[code + 2]) are the positions of the names containing the gram. */

@@ -19,6 +19,7 @@ const fileOf = (schema: { $id: string }) => schema.$id.slice(schema.$id.lastInde
  * A schema as an OpenAPI component: `$id` and `$schema` dropped, and a reference to another
  * schema file (`cloud-function.schema.json#/properties/name`) made a reference into the
  * document (`#/components/schemas/CloudFunction/properties/name`). Nothing else changes.
+ * @example toComponent(cloudFunctionSchema, titles).$ref // file references become #/components/schemas/…
  */
 export function toComponent(schema: object, titles: ReadonlyMap<string, string>): Record<string, unknown> {
   const walk = (value: unknown): unknown => {

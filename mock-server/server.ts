@@ -15,7 +15,10 @@ export interface ServerOptions extends MockOptions {
   requestTimeoutMs?: number;
 }
 
-/** Refused options: the control API would be open to the network. */
+/**
+ * Refused options: the control API would be open to the network.
+ * @example await startMockServer({ host: '0.0.0.0' }) // throws ExposureError
+ */
 export class ExposureError extends Error {}
 
 /** A running mock. */
@@ -30,7 +33,10 @@ export interface RunningMock extends Pick<MockContext, 'store' | 'journal' | 'fa
   close(): Promise<void>;
 }
 
-/** True for addresses only this machine can reach. */
+/**
+ * True for addresses only this machine can reach.
+ * @example isLoopback('127.0.0.1') // true; isLoopback('0.0.0.0') // false
+ */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
 }

@@ -39,7 +39,10 @@ export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log
   controlToken: string | undefined;
 };
 
-/** The defaults, merged in one place. */
+/**
+ * The defaults, merged in one place.
+ * @example DEFAULT_SETTINGS.maxLimit // 100
+ */
 export const DEFAULT_SETTINGS = {
   strict: false,
   maxLimit: 100,

@@ -2,13 +2,17 @@ import type { CloudFunction, EnvData, MockDataFile, TokenState } from '../genera
 import { eachFunction } from './fake-functions.js';
 import { NameIndex } from './name-index.js';
 
-/** Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller. */
+/**
+ * Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller.
+ * @example store.getEnv('big')?.index // present when the env has INDEX_THRESHOLD functions or more
+ */
 export const INDEX_THRESHOLD = 1000;
 
 /**
  * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
  * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
  * twice the memory, and every read on the hot path wants the JSON anyway.
+ * @example new StoredFunction(record).json // the record's wire JSON
  */
 export class StoredFunction {
   readonly json: string;

@@ -23,7 +23,10 @@ import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' 
 import statusReasonSchema from '../schemas/status-reason.schema.json' with { type: 'json' };
 import errorSchema from '../schemas/wechat-error.schema.json' with { type: 'json' };
 
-/** Every schema this package ships, in the order they are added to the one Ajv instance. */
+/**
+ * Every schema this package ships, in the order they are added to the one Ajv instance.
+ * @example SCHEMAS.map((s) => s.$id)
+ */
 export const SCHEMAS = [
   statusReasonSchema,
   cloudFunctionSchema,
@@ -36,7 +39,10 @@ export const SCHEMAS = [
   contractCasesSchema,
 ] as const;
 
-/** Ajv's options, also used by scripts/generate-types.mjs for the request validator it compiles ahead of time. */
+/**
+ * Ajv's options, also used by scripts/generate-types.mjs for the request validator it compiles ahead of time.
+ * @example new Ajv2020(AJV_OPTIONS)
+ */
 export const AJV_OPTIONS = { strict: true, allErrors: false, allowUnionTypes: true } as const;
 
 let instance: Ajv2020 | undefined;
@@ -81,15 +87,25 @@ export const isGetScfListRequest = Object.defineProperty(
   // The standalone code sets errors on the function, as Ajv's compiled validators do.
   { get: () => (validateGetScfListRequest as unknown as { errors?: ErrorObject[] | null }).errors },
 ) as Validator<GetScfListRequest>;
+/** True for a success body. @example if (!isGetScfListSuccess(value)) describeErrors(isGetScfListSuccess.errors) */
 export const isGetScfListSuccess = compiled<GetScfListSuccess>(successSchema);
+/** True for a WeChat error body. @example if (!isWechatError(value)) describeErrors(isWechatError.errors) */
 export const isWechatError = compiled<WechatError>(errorSchema);
+/** True for any 200 body of the API. @example if (!isGetScfListResponse(value)) describeErrors(isGetScfListResponse.errors) */
 export const isGetScfListResponse = compiled<GetScfListResponse>(responseSchema);
+/** True for one cloud function. @example if (!isCloudFunction(value)) describeErrors(isCloudFunction.errors) */
 export const isCloudFunction = compiled<CloudFunction>(cloudFunctionSchema);
+/** True for a data document. @example if (!isMockDataFile(value)) describeErrors(isMockDataFile.errors) */
 export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
+/** True for a contract case file. @example if (!isContractCaseFile(value)) describeErrors(isContractCaseFile.errors) */
 export const isContractCaseFile = compiled<ContractCaseFile>(contractCasesSchema);
+/** True for a fault for POST /__mock/faults. @example if (!isMockFault(value)) describeErrors(isMockFault.errors) */
 export const isMockFault = compiled<MockFault>(faultSchema);
+/** True for one env of a data document. @example if (!isEnvData(value)) describeErrors(isEnvData.errors) */
 export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/envData` });
+/** True for an env id. @example if (!isEnvId(value)) describeErrors(isEnvId.errors) */
 export const isEnvId = compiled<string>({ $id: `${dataFileSchema.$id}#/$defs/envId` });
+/** True for a token table. @example if (!isTokenTable(value)) describeErrors(isTokenTable.errors) */
 export const isTokenTable = compiled<NonNullable<MockDataFile['tokens']>>({
   $id: `${dataFileSchema.$id}#/properties/tokens`,
 });
