@@ -1,10 +1,11 @@
+import { UPSTREAM_EXAMPLE_FUNCTIONS } from './default-data.js';
 import { ERROR_CODES } from './error-codes.js';
 import { GETSCFLIST_PATH } from './getscflist.js';
 import { SCHEMAS } from './validation.js';
 import { VERSION } from './version.js';
 
 /** The schemas of the API itself (the rest describe the mock and the contract kit). */
-const API_SCHEMA_FILES = [
+export const API_SCHEMA_FILES = [
   'getscflist-request',
   'getscflist-response',
   'getscflist-success',
@@ -44,34 +45,7 @@ export function toComponent(schema: object, titles: ReadonlyMap<string, string>)
 
 const UPSTREAM_REQUEST = { env: 'myttest-8gu57so0bd9f9e8a' };
 
-const UPSTREAM_RESPONSE = {
-  errcode: 0,
-  errmsg: 'ok',
-  total_count: 2,
-  functions: [
-    {
-      mod_time: '2021-07-29 15:04:19',
-      add_time: '2021-07-29 15:04:19',
-      runtime: 'Nodejs8.9',
-      name: 'testfunc5',
-      status: 'CreateFailed',
-      status_reason: [
-        {
-          errcode: 'ResourceNotFound.File',
-          errmsg: '未找到函数执行入口文件,请确认代码包入口文件名和 handler 设置是否对应或代码压缩包是否正常。',
-        },
-      ],
-    },
-    {
-      mod_time: '2021-07-29 14:41:43',
-      add_time: '2021-07-29 14:41:43',
-      runtime: 'Nodejs8.9',
-      name: 'testfunc4',
-      status: 'Active',
-      status_reason: [],
-    },
-  ],
-};
+const UPSTREAM_RESPONSE = { errcode: 0, errmsg: 'ok', total_count: 2, functions: UPSTREAM_EXAMPLE_FUNCTIONS };
 
 /**
  * The OpenAPI 3.1 document of getCloudFunctionList, built at run time from the schemas/ files of

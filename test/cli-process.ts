@@ -9,11 +9,14 @@ function requireBuild(): void {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` first (npm test does).`);
 }
 
-/** Runs the CLI to completion and returns its exit code and output. */
-export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
-  requireBuild();
+/** Runs a program to completion (killed after timeoutMs) and returns its exit code and output. */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string } = {},
+) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...options.env } });
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => {
@@ -28,6 +31,12 @@ export function runCli(args: string[], options: { timeoutMs?: number; env?: Node
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** Runs the CLI to completion and returns its exit code and output. */
+export function runCli(args: string[], options: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}) {
+  requireBuild();
+  return runProcess(process.execPath, [CLI, ...args], options);
 }
 
 /** A CLI server started as a child process, once it has printed its URL. */

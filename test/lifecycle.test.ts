@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli, startCli } from './cli-process.js';
+import { runCli, runProcess, startCli } from './cli-process.js';
 
 describe('SIGTERM during load', () => {
   it('lets requests in flight finish, refuses new connections, and exits 0 within 2 s', async () => {
@@ -45,17 +44,14 @@ describe('listening beyond loopback', () => {
 describe('the soak test, short form (npm run soak runs 200,000 requests)', () => {
   it('memory levels off after warm-up: growth under 30 MB', { timeout: 180_000 }, async () => {
     const script = fileURLToPath(new URL('../bench/soak.mjs', import.meta.url));
-    const { code, output } = await new Promise<{ code: number | null; output: string }>((resolve) => {
-      const child = spawn(process.execPath, [script, '--requests', '20000', '--warmup', '10000']);
-      let output = '';
-      child.stdout.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        output += chunk;
-      });
-      child.on('close', (exit) => resolve({ code: exit, output }));
-    });
+    const { code, stdout, stderr } = await runProcess(
+      process.execPath,
+      [script, '--requests', '20000', '--warmup', '10000'],
+      {
+        timeoutMs: 170_000,
+      },
+    );
+    const output = stdout + stderr;
     expect(output).toMatch(/growth [\d.]+ MB \(limit 30 MB\)/);
     expect(code, output).toBe(0);
   });

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../mock-server/app.js';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
-import { buildOpenApi } from '../mock-server/openapi.js';
+import { API_SCHEMA_FILES, buildOpenApi } from '../mock-server/openapi.js';
 import { runCli } from './cli-process.js';
 
 const schemasDir = new URL('../schemas/', import.meta.url);
@@ -22,14 +22,7 @@ describe('the OpenAPI 3.1 document', () => {
 
   it('carries the API schemas of schemas/ as components, changed only in $id, $schema and file references', async () => {
     const components = buildOpenApi().components.schemas as Record<string, Record<string, unknown>>;
-    const files = [
-      'getscflist-request',
-      'getscflist-response',
-      'getscflist-success',
-      'wechat-error',
-      'cloud-function',
-      'status-reason',
-    ];
+    const files = API_SCHEMA_FILES;
     const onDisk = await Promise.all(
       files.map(async (f) => JSON.parse(await readFile(new URL(`${f}.schema.json`, schemasDir), 'utf8'))),
     );
