@@ -25,7 +25,7 @@ Options:
   --base-url URL       the server, e.g. http://127.0.0.1:4020 (required)
   --access-token T     a token the server accepts (needed without the control API)
   --env ENV            an env on the server (needed without the control API)
-  --max-requests N     request budget for a server not on loopback (default 60)
+  --max-requests N     most requests to send (default 60 for a server not on loopback)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)

@@ -16,7 +16,7 @@ export interface VerifyServerOptions {
   env?: string;
   /** Only these case ids. */
   cases?: string[];
-  /** Most requests sent to a server that is not on loopback (default 60). */
+  /** Most requests sent in all (default: 60 to a server that is not on loopback, no limit on loopback). */
   maxRequests?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
@@ -146,7 +146,7 @@ function skipReason(c: LoadedCase, options: VerifyServerOptions, controlApi: boo
 export async function verifyServer(options: VerifyServerOptions): Promise<ServerVerification> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const loopback = isLoopback(new URL(options.baseUrl).hostname);
-  const budget = new Budget(loopback ? Number.POSITIVE_INFINITY : (options.maxRequests ?? 60));
+  const budget = new Budget(options.maxRequests ?? (loopback ? Number.POSITIVE_INFINITY : 60));
   budget.take();
   const controlApi = await hasControlApi(options.baseUrl, timeoutMs);
   const vars: CaseVariables = {
@@ -192,7 +192,7 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       results.push({
         ...base,
         status: 'skip',
-        reason: `the request budget of ${budget.limit} for a server not on loopback is spent`,
+        reason: `the request budget of ${budget.limit} is spent`,
         durationMs: 0,
       });
       continue;

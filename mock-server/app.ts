@@ -50,7 +50,7 @@ function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext
       time: record.time,
       method: req.method,
       path: req.path,
-      query: redactQuery(req.query as Record<string, unknown>),
+      query: redactQuery(record.query ?? (req.query as Record<string, unknown>)),
       body: journalBody(record.body),
       content_type: req.headers['content-type'] ?? null,
       errcode: record.errcode,

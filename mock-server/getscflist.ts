@@ -227,6 +227,15 @@ export function getScfListHandler(context: MockContext): RequestHandler {
     const transportReason = transportFaultReason(fault);
     const status = send(res, outcome, fault, transportReason ?? outcome.reason);
     const errcode = transportReason ? null : outcome.errcode;
-    context.record(req, { seq, time, started, body, errcode, status, reason: transportReason ?? outcome.reason });
+    context.record(req, {
+      query,
+      seq,
+      time,
+      started,
+      body,
+      errcode,
+      status,
+      reason: transportReason ?? outcome.reason,
+    });
   };
 }

@@ -105,6 +105,8 @@ export interface RequestLogEntry {
 
 /** What the journal and the log learn of one finished request. */
 export interface RequestRecord {
+  /** The parsed query, when the handler has it (Express 5 parses req.query anew on each read). */
+  query?: Record<string, unknown>;
   seq: number;
   time: string;
   started: number;

@@ -71,6 +71,24 @@ describe('verify against a server without the control API (as against the real A
     });
   });
 
+  it('never sends more requests than its budget (60 by default to a server not on loopback)', async () => {
+    mock.journal.clear();
+    const { results, requestsSent } = await verifyServer({
+      baseUrl: mock.url,
+      accessToken: 'real-token',
+      env: 'my-env',
+      maxRequests: 5,
+    });
+    // What the server received, its journal says: the health probe and four cases' requests.
+    expect(requestsSent).toBe(5);
+    expect(mock.journal.snapshot().requests.map((r) => r.path)).toEqual([
+      '/__mock/health',
+      ...Array.from({ length: 4 }, () => '/componenttcb/getscflist'),
+    ]);
+    expect(results.filter((r) => r.status === 'pass')).toHaveLength(4);
+    expect(results.filter((r) => r.reason === 'the request budget of 5 is spent').length).toBeGreaterThan(5);
+  });
+
   it('skips the cases that need an env when none is given', async () => {
     const { results } = await verifyServer({ baseUrl: mock.url, accessToken: 'real-token' });
     expect(results.find((r) => r.id === 'GSL-INV-001')).toMatchObject({
