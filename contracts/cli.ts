@@ -1,4 +1,6 @@
+import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
 import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/args.js';
 import { loadCases } from './cases.js';
 import { processClient } from './process-client.js';
@@ -78,6 +80,24 @@ async function report(suite: string, results: CaseResult[], reporter: 'pretty' |
   return summarise(results).failed === 0 ? 0 : 1;
 }
 
+/** The path a command runs from: itself when it has a slash, else the first match on PATH. */
+function findExecutable(command: string): string | undefined {
+  const runnable = (path: string) => {
+    try {
+      accessSync(path, constants.X_OK);
+      return statSync(path).isFile();
+    } catch {
+      return false;
+    }
+  };
+  if (command.includes('/')) return runnable(command) ? command : undefined;
+  return (process.env.PATH ?? '')
+    .split(delimiter)
+    .filter(Boolean)
+    .map((dir) => join(dir, command))
+    .find(runnable);
+}
+
 /**
  * `wechat-scf-kit verify`: returns the exit code.
  * @example process.exitCode = await verifyCommand(['--base-url', 'http://127.0.0.1:4020'])
@@ -111,10 +131,16 @@ export async function verifyCommand(args: string[]): Promise<number> {
     cases: values.case,
     maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 1000),
   });
+  if (!verification.reachable) throw new UsageError(`cannot reach ${baseUrl}: ${verification.unreachableBecause}`);
   if (!verification.control) {
     console.error(`${baseUrl} has no /__mock/ control API: running the portable cases only.`);
   }
-  return report('wechat-scf-kit verify', verification.results, reporter, values.output);
+  const code = await report('wechat-scf-kit verify', verification.results, reporter, values.output);
+  if (verification.results.every((r) => r.status === 'skip')) {
+    console.error('No case ran: every one was skipped (see the reasons above).');
+    return 1;
+  }
+  return code;
 }
 
 /**
@@ -133,6 +159,11 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   }
   const [command, ...commandArgs] = positionals;
   if (!command) throw new UsageError('verify-client needs a command after --, e.g. verify-client -- python3 client.py');
+  if (!findExecutable(command)) {
+    throw new UsageError(
+      `cannot run ${JSON.stringify(command)}: ${command.includes('/') ? 'no such executable file' : 'not found on PATH'}`,
+    );
+  }
   const reporter = reporterOf(values.reporter);
   checkCaseIds(values.case);
   const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000);

@@ -77,17 +77,12 @@ export function processClient(
       }, runTimeoutMs);
       child.on('error', (error) => {
         clearTimeout(timer);
-        resolve({ kind: 'rejected', errcode: 'hung', message: `could not run ${command}: ${error.message}` });
+        resolve({ kind: 'broken', message: `could not be run (${command}: ${error.message})` });
       });
       child.on('close', (code) => {
         clearTimeout(timer);
         if (killed)
-          resolve({
-            kind: 'rejected',
-            errcode: 'hung',
-            message: `still running after ${runTimeoutMs} ms; killed`,
-            stderr,
-          });
+          resolve({ kind: 'broken', message: `was still running after ${runTimeoutMs} ms and was killed`, stderr });
         else resolve(parseClientOutput(stdout, code, stderr));
       });
       child.stdin.on('error', () => {});

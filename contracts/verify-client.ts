@@ -26,10 +26,14 @@ export interface ClientParams {
   searchkey?: string;
 }
 
-/** How a client call ended: resolved with a value, or rejected (with a numeric errcode for a WeChat failure). */
+/**
+ * How a client call ended: resolved with a value, rejected (with a numeric errcode for a WeChat
+ * failure), or broken: it never ended properly (hung, killed, could not be run).
+ */
 export type ClientOutcome =
   | { kind: 'resolved'; value: unknown; stderr?: string }
-  | { kind: 'rejected'; errcode?: unknown; message: string; stderr?: string };
+  | { kind: 'rejected'; errcode?: unknown; message: string; stderr?: string }
+  | { kind: 'broken'; message: string; stderr?: string };
 
 /** Calls a client once; the kit's side of the adapter. */
 export type ClientInvoker = (context: ClientContext, params: ClientParams) => Promise<ClientOutcome>;
@@ -104,7 +108,7 @@ function describeTransport(expect: ContractExpectation): string {
 /** Checks how the client's call ended against what the server answered. */
 async function checkOutcome(
   c: LoadedCase,
-  outcome: ClientOutcome,
+  outcome: Exclude<ClientOutcome, { kind: 'broken' }>,
   mock: RunningMock,
   sent: JournalEntry | undefined,
   token: string,
@@ -221,15 +225,18 @@ export async function runClientCase(
     new Promise<ClientOutcome>((resolve) => {
       guard = setTimeout(
         () =>
-          resolve({ kind: 'rejected', errcode: 'hung', message: `neither resolved nor rejected within ${guardMs} ms` }),
+          resolve({
+            kind: 'broken',
+            message: `neither resolved nor rejected within ${guardMs} ms, although it was given a timeout of ${timeoutMs} ms`,
+          }),
         guardMs,
       );
     }),
   ]);
   clearTimeout(guard);
   const problems: string[] = [];
-  if (outcome.kind === 'rejected' && outcome.errcode === 'hung') {
-    problems.push(`the client ${outcome.message}, although it was given a timeout of ${timeoutMs} ms`);
+  if (outcome.kind === 'broken') {
+    problems.push(`the client ${outcome.message}`);
   } else {
     // A request the client gave up on is still in flight; wait for its answer so it is checked here, not in the next case.
     if (c.expect.transport === 'timeout') await journalled(mock, 10_000);
@@ -241,7 +248,9 @@ export async function runClientCase(
   const actual =
     outcome.kind === 'resolved'
       ? `resolved ${shorten(outcome.value, 300)}`
-      : `rejected${outcome.errcode !== undefined ? ` errcode ${JSON.stringify(outcome.errcode)}` : ''}: ${shorten(outcome.message, 200)}`;
+      : outcome.kind === 'broken'
+        ? `no result: ${outcome.message}`
+        : `rejected${outcome.errcode !== undefined ? ` errcode ${JSON.stringify(outcome.errcode)}` : ''}: ${shorten(outcome.message, 200)}`;
   const result: CaseResult =
     problems.length === 0
       ? { ...base, status: 'pass', durationMs }

@@ -24,6 +24,9 @@ export interface VerifyServerOptions {
 
 /** What a server verification found. */
 export interface ServerVerification {
+  /** False when the server did not answer at all (then no case ran). */
+  reachable: boolean;
+  unreachableBecause?: string;
   control: boolean;
   results: CaseResult[];
   requestsSent: number;
@@ -98,16 +101,21 @@ async function checkAnswer(
   return problems;
 }
 
-async function hasControlApi(baseUrl: string, timeoutMs: number): Promise<boolean> {
+/** Asks GET /__mock/health: an answer at all says the server is there, {"status":"ok"} that it has the control API. */
+async function probe(
+  baseUrl: string,
+  timeoutMs: number,
+): Promise<{ reachable: boolean; control: boolean; error?: string }> {
   const res = await sendRaw(
     { method: 'GET', url: new URL('/__mock/health', baseUrl).toString(), headers: {} },
     timeoutMs,
   );
-  if (res.kind !== 'answer' || res.status !== 200) return false;
+  if (res.kind !== 'answer') return { reachable: false, control: false, error: res.message };
+  if (res.status !== 200) return { reachable: true, control: false };
   try {
-    return (JSON.parse(res.text) as { status?: unknown }).status === 'ok';
+    return { reachable: true, control: (JSON.parse(res.text) as { status?: unknown }).status === 'ok' };
   } catch {
-    return false;
+    return { reachable: true, control: false };
   }
 }
 
@@ -148,7 +156,17 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
   const loopback = isLoopback(new URL(options.baseUrl).hostname);
   const budget = new Budget(options.maxRequests ?? (loopback ? Number.POSITIVE_INFINITY : 60));
   budget.take();
-  const controlApi = await hasControlApi(options.baseUrl, timeoutMs);
+  const found = await probe(options.baseUrl, timeoutMs);
+  if (!found.reachable) {
+    return {
+      reachable: false,
+      unreachableBecause: found.error,
+      control: false,
+      results: [],
+      requestsSent: budget.sent,
+    };
+  }
+  const controlApi = found.control;
   const vars: CaseVariables = {
     TOKEN: options.accessToken ?? 'contract-token-0001',
     ENV: options.env ?? 'contract-env',
@@ -207,5 +225,5 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
     results.push(redactResult(result, [vars.TOKEN]));
   }
   if (controlApi) await control(options.baseUrl, 'POST', '/reset', undefined, timeoutMs).catch(() => undefined);
-  return { control: controlApi, results, requestsSent: budget.sent };
+  return { reachable: true, control: controlApi, results, requestsSent: budget.sent };
 }

@@ -89,6 +89,13 @@ describe('verify against a server without the control API (as against the real A
     expect(results.filter((r) => r.reason === 'the request budget of 5 is spent').length).toBeGreaterThan(5);
   });
 
+  it('the CLI fails when every case was skipped, rather than report success', async () => {
+    const { code, stdout, stderr } = await runCli(['verify', '--base-url', mock.url]);
+    expect(stdout).toMatch(/\n0 passed, 0 failed, \d+ skipped\n$/);
+    expect(stderr).toContain('No case ran: every one was skipped');
+    expect(code).toBe(1);
+  });
+
   it('skips the cases that need an env when none is given', async () => {
     const { results } = await verifyServer({ baseUrl: mock.url, accessToken: 'real-token' });
     expect(results.find((r) => r.id === 'GSL-INV-001')).toMatchObject({
@@ -184,6 +191,18 @@ describe('wechat-scf-kit verify (the CLI)', () => {
       /^wechat-scf-kit: --reporter must be pretty or junit/,
     ],
     [['verify-client'], /^wechat-scf-kit: verify-client needs a command after --/],
+    [
+      ['verify', '--base-url', 'http://127.0.0.1:1'],
+      /^wechat-scf-kit: cannot reach http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/,
+    ],
+    [
+      ['verify-client', '--', 'no-such-client-program'],
+      /^wechat-scf-kit: cannot run "no-such-client-program": not found on PATH/,
+    ],
+    [
+      ['verify-client', '--', './no/such/client.sh'],
+      /^wechat-scf-kit: cannot run "\.\/no\/such\/client\.sh": no such executable file/,
+    ],
   ])('%j exits 2 with one line', async (args, message) => {
     const { code, stderr } = await runCli(args);
     expect(code).toBe(2);
