@@ -8,18 +8,6 @@ import { NameIndex } from './name-index.js';
  */
 export const INDEX_THRESHOLD = 1000;
 
-const quote = JSON.stringify;
-
-/**
- * A record's wire JSON, exactly as JSON.stringify writes it, in the upstream key order: written
- * field by field, which is three times faster at 100,000 functions than stringifying each object.
- * @example serialiseFunction(record) === JSON.stringify(record) // true
- */
-export function serialiseFunction(record: CloudFunction): string {
-  const reasons = record.status_reason.length === 0 ? '[]' : quote(record.status_reason);
-  return `{"mod_time":${quote(record.mod_time)},"add_time":${quote(record.add_time)},"runtime":${quote(record.runtime)},"name":${quote(record.name)},"status":${quote(record.status)},"status_reason":${reasons}}`;
-}
-
 /**
  * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
  * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
@@ -31,7 +19,7 @@ export class StoredFunction {
   readonly searchKey: string;
 
   constructor(record: CloudFunction) {
-    this.json = serialiseFunction(record);
+    this.json = JSON.stringify(record);
     this.searchKey = record.name.toLowerCase();
   }
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { buildFunctions, isFailedStatus } from '../mock-server/fake-functions.js';
-import { serialiseFunction } from '../mock-server/store.js';
 import {
   describeErrors,
   getAjv,
@@ -115,11 +114,6 @@ describe('fake functions', () => {
     const alone = buildFunctions(1, 'e', [{ name: 'login' }], 0)[0];
     const withOthers = buildFunctions(1, 'e', [{ name: 'a' }, { name: 'login' }], 3)[1];
     expect(withOthers).toEqual(alone);
-  });
-
-  it('serialise exactly as JSON.stringify does, odd characters included', () => {
-    const odd = buildFunctions(3, 'e', [{ name: 'a"b\\c\u2028d用🚀', runtime: 'x\ny', status: 'CreateFailed' }], 0);
-    for (const f of [...functions.slice(0, 2000), ...odd]) expect(serialiseFunction(f)).toBe(JSON.stringify(f));
   });
 
   it('keep the fields a data file gives and fill only the rest', () => {
