@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../mock-server/app.js';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
-import { runCli } from './cli-process.js';
+import { runCli, startCli } from './cli-process.js';
 
 const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
 
@@ -19,6 +19,16 @@ describe('README.md', () => {
     const flags = [...stdout.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     expect(flags.length).toBeGreaterThan(10);
     for (const flag of flags) expect(readme).toContain(`\`${flag}`);
+  });
+
+  it('shows the banner npm start really prints', async () => {
+    const server = await startCli(['--port', '0']);
+    try {
+      const banner = server.output().trim().split(server.url).join('http://127.0.0.1:4020');
+      expect(readme).toContain(`\n${banner}\n`);
+    } finally {
+      await server.stop();
+    }
   });
 
   it('shows what its supertest example really answers', async () => {
