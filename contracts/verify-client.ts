@@ -3,7 +3,7 @@ import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
 import type { JournalEntry } from '../mock-server/journal.js';
 import { redactToken } from '../mock-server/journal.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
-import { isGetScfListRequest } from '../mock-server/validation.js';
+import { isGetScfListRequest, REQUEST_FIELDS } from '../mock-server/validation.js';
 import { type CaseVariables, type LoadedCase, loadCases, stateFor, substitute } from './cases.js';
 import { checkInvariant, checkWechatBody, readWechatAnswer } from './expectations.js';
 import { sendRaw } from './http.js';
@@ -44,7 +44,6 @@ export type ClientInvoker = (context: ClientContext, params: ClientParams) => Pr
  */
 export const CLIENT_VARIABLES: CaseVariables = { TOKEN: 'contract-token-0001', ENV: 'contract-env' };
 
-const KNOWN_FIELDS = new Set(['env', 'offset', 'limit', 'searchkey']);
 const DEFAULTS: Record<string, unknown> = { offset: 0, limit: 20, searchkey: '' };
 
 /** Checks what a client sent, from the mock's journal. */
@@ -77,7 +76,7 @@ function checkSent(requests: readonly JournalEntry[], params: ClientParams, toke
     if ('access_token' in fields)
       problems.push(`${at}access_token is in the body; it belongs in the query string only`);
     for (const key of Object.keys(fields)) {
-      if (!KNOWN_FIELDS.has(key) && key !== 'access_token')
+      if (!REQUEST_FIELDS.has(key) && key !== 'access_token')
         problems.push(`${at}the body has a field the API does not define: ${key}`);
     }
     if (!isGetScfListRequest(fields)) {
@@ -86,7 +85,7 @@ function checkSent(requests: readonly JournalEntry[], params: ClientParams, toke
         `${at}the body breaks the request schema: ${first?.instancePath.slice(1) || 'body'} ${first?.message}`,
       );
     }
-    for (const key of KNOWN_FIELDS) {
+    for (const key of REQUEST_FIELDS) {
       const given = (params as unknown as Record<string, unknown>)[key];
       if (given !== undefined && fields[key] !== given) {
         problems.push(`${at}${key} sent as ${JSON.stringify(fields[key])}, expected ${JSON.stringify(given)}`);

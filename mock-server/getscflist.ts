@@ -5,7 +5,7 @@ import { errorBody } from './error-codes.js';
 import { faultDelay } from './faults.js';
 import type { MockContext, ResolvedSettings } from './settings.js';
 import type { Store } from './store.js';
-import { describeErrors, formatIssues, isGetScfListRequest } from './validation.js';
+import { describeErrors, formatIssues, isGetScfListRequest, REQUEST_FIELDS } from './validation.js';
 
 /**
  * The path of getCloudFunctionList, as on api.weixin.qq.com.
@@ -35,7 +35,6 @@ export interface ApiRequest {
   body: Buffer | undefined;
 }
 
-const KNOWN_FIELDS = new Set(['env', 'offset', 'limit', 'searchkey']);
 const OPTIONAL_FIELDS = ['offset', 'limit', 'searchkey'] as const;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -94,7 +93,7 @@ export function answerGetScfList(request: ApiRequest, store: Store, settings: Re
   if ('reason' in parsed) return fail(47001, parsed.reason, settings);
   const body = parsed.value;
   if (settings.strict) {
-    const unknown = Object.keys(body).filter((key) => !KNOWN_FIELDS.has(key));
+    const unknown = Object.keys(body).filter((key) => !REQUEST_FIELDS.has(key));
     if (unknown.length > 0) return fail(47001, `${unknown[0]}: unknown field (--strict)`, settings);
   }
   if (!isGetScfListRequest(body)) {

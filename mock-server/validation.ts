@@ -65,6 +65,12 @@ export function getAjv(): Ajv2020 {
   return instance;
 }
 
+/**
+ * The fields of the request body, as the request schema defines them.
+ * @example REQUEST_FIELDS.has('searchkey') // true
+ */
+export const REQUEST_FIELDS: ReadonlySet<string> = new Set(Object.keys(requestSchema.properties));
+
 /** A type guard compiled from a schema, with Ajv's errors of its last call. */
 export type Validator<T> = ((data: unknown) => data is T) & { readonly errors: ErrorObject[] | null | undefined };
 

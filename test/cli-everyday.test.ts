@@ -112,3 +112,34 @@ describe('--log-format', () => {
     expect(stderr).toBe('wechat-scf-kit: --log-format must be pretty or json, got "xml"\n');
   });
 });
+
+describe('createCliLogger', () => {
+  async function captured(env: Record<string, string | undefined>, tty: boolean): Promise<string> {
+    const { createCliLogger } = await import('../mock-server/cli-log.js');
+    const saved = { isTTY: process.stdout.isTTY, write: process.stdout.write, NO_COLOR: process.env.NO_COLOR };
+    let out = '';
+    process.stdout.isTTY = tty;
+    process.stdout.write = ((chunk: string) => {
+      out += chunk;
+      return true;
+    }) as typeof process.stdout.write;
+    if ('NO_COLOR' in env) process.env.NO_COLOR = env.NO_COLOR;
+    else delete process.env.NO_COLOR;
+    try {
+      const entry = { time: 't', method: 'POST', path: '/p', errcode: 47001, status: 200, duration_ms: 1 };
+      createCliLogger('pretty', { quiet: false }).request('POST /p 47001 1ms', entry);
+    } finally {
+      process.stdout.isTTY = saved.isTTY;
+      process.stdout.write = saved.write;
+      if (saved.NO_COLOR === undefined) delete process.env.NO_COLOR;
+      else process.env.NO_COLOR = saved.NO_COLOR;
+    }
+    return out;
+  }
+
+  it('colours pretty lines on a terminal, and not with NO_COLOR or off a terminal', async () => {
+    expect(await captured({}, true)).toContain('\u001b[');
+    expect(await captured({ NO_COLOR: '1' }, true)).not.toContain('\u001b[');
+    expect(await captured({}, false)).toBe('t POST /p 47001 1ms\n');
+  });
+});
