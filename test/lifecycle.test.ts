@@ -46,7 +46,7 @@ describe('the soak test, short form (npm run soak runs 200,000 requests)', () =>
     const script = fileURLToPath(new URL('../bench/soak.mjs', import.meta.url));
     const { code, stdout, stderr } = await runProcess(
       process.execPath,
-      [script, '--requests', '20000', '--warmup', '10000'],
+      [script, '--requests', '15000', '--warmup', '15000'],
       {
         timeoutMs: 170_000,
       },
