@@ -47,6 +47,9 @@ export function mockGlobalSetup(options: GlobalMockOptions = {}) {
 /**
  * The ready globalSetup. Options come from `test.provide.wechatScfKit` in the vitest config, and a
  * data file also from WECHAT_SCF_KIT_DATA in the environment.
+ * @example
+ * // vitest.config.ts
+ * export default defineConfig({ test: { globalSetup: ['wechat-scf-kit/vitest'], provide: { wechatScfKit: { rid: false } } } });
  */
 export default function setup(project: TestProject): Promise<() => Promise<void>> {
   const provided = (project.config.provide as { wechatScfKit?: GlobalMockOptions } | undefined)?.wechatScfKit;
