@@ -1,10 +1,11 @@
+import { createHash } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
 import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
 import { checkMockData } from './data-file.js';
 import { DEFAULT_DATA } from './default-data.js';
 import { errorBody } from './error-codes.js';
 import { FaultQueue } from './faults.js';
-import { GETSCFLIST_PATH, getScfListHandler, WECHAT_CONTENT_TYPE } from './getscflist.js';
+import { firstString, GETSCFLIST_PATH, getScfListHandler, WECHAT_CONTENT_TYPE } from './getscflist.js';
 import { Journal, type JournalEntry, redactToken } from './journal.js';
 import {
   type MockContext,
@@ -20,6 +21,8 @@ export type MockApp = Express & { mock: MockContext };
 
 /** Bodies kept in the journal are cut to this many characters, so 1000 entries stay small. */
 const JOURNAL_BODY_CHARS = 16 * 1024;
+
+const capped = (text: string) => (text.length > JOURNAL_BODY_CHARS ? `${text.slice(0, JOURNAL_BODY_CHARS)}…` : text);
 
 function redactQuery(query: Record<string, unknown>): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
@@ -39,24 +42,33 @@ function journalBody(body: Buffer | undefined): string | null {
     /("access_token"\s*:\s*")([^"]*)"/g,
     (_m, head: string, token: string) => `${head}${redactToken(token)}"`,
   );
-  return text.length > JOURNAL_BODY_CHARS ? `${text.slice(0, JOURNAL_BODY_CHARS)}…` : text;
+  return capped(text);
 }
+
+const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
 function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext['record'] {
   return (req: Request, record: RequestRecord) => {
-    const duration_ms = Math.round((performance.now() - record.started) * 100) / 100;
+    const duration_ms = roundMs(performance.now() - record.started);
+    const query = record.query ?? (req.query as Record<string, unknown>);
+    const token = firstString(query.access_token);
     const entry: JournalEntry = {
       seq: record.seq,
       time: record.time,
       method: req.method,
       path: req.path,
-      query: redactQuery(record.query ?? (req.query as Record<string, unknown>)),
+      query: redactQuery(query),
       body: journalBody(record.body),
       content_type: req.headers['content-type'] ?? null,
       errcode: record.errcode,
       ...(record.reason ? { reason: record.reason } : {}),
       status: record.status,
       duration_ms,
+      ...(record.answer !== undefined ? { answer: capped(record.answer) } : {}),
+      ...(record.clientClosedAt !== undefined
+        ? { client_closed_ms: roundMs(record.clientClosedAt - record.started) }
+        : {}),
+      ...(token !== undefined ? { access_token_sha256: createHash('sha256').update(token).digest('hex') } : {}),
     };
     journal.record(entry);
     if (settings.log) {

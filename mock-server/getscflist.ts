@@ -147,31 +147,33 @@ function bodyReadFailure(error: unknown, settings: ResolvedSettings): Outcome {
 
 /**
  * Sends an outcome as WeChat would, bent by a fault when one applies.
- * Returns the HTTP status sent, or null when the connection was dropped.
+ * Returns the HTTP status and the body sent; status null when the connection was dropped.
  */
 function send(
   res: Response,
   outcome: Outcome,
   fault: MockFault | undefined,
   reason: string | undefined,
-): number | null {
+): { status: number | null; answer?: string } {
   if (fault?.drop) {
     res.socket?.destroy();
-    return null;
+    return { status: null };
   }
   if (reason) res.setHeader('x-mock-reason', headerSafe(reason));
+  let status = 200;
+  let answer = outcome.body;
   if (fault?.http_status) {
-    res.statusCode = fault.http_status;
+    status = fault.http_status;
+    answer = gatewayPage(fault.http_status);
     res.setHeader('Content-Type', 'text/html');
-    res.end(gatewayPage(fault.http_status));
-    return fault.http_status;
+  } else {
+    res.setHeader('Content-Type', WECHAT_CONTENT_TYPE);
+    if (fault?.body === 'truncated-json') answer = outcome.body.slice(0, Math.ceil(outcome.body.length / 2));
+    else if (fault?.body === 'malformed-json') answer = "{errcode: 0, errmsg: 'ok', total_count: ";
   }
-  res.statusCode = 200;
-  res.setHeader('Content-Type', WECHAT_CONTENT_TYPE);
-  if (fault?.body === 'truncated-json') res.end(outcome.body.slice(0, Math.ceil(outcome.body.length / 2)));
-  else if (fault?.body === 'malformed-json') res.end("{errcode: 0, errmsg: 'ok', total_count: ");
-  else res.end(outcome.body);
-  return 200;
+  res.statusCode = status;
+  res.end(answer);
+  return { status, answer };
 }
 
 /** The reason for a fault that replaces the WeChat answer, if this one does. */
@@ -182,7 +184,11 @@ function transportFaultReason(fault: MockFault | undefined): string | undefined 
   return undefined;
 }
 
-function firstString(value: unknown): string | undefined {
+/**
+ * The first string of a query value (a repeated key gives an array).
+ * @example firstString(['a', 'b']) // 'a'
+ */
+export function firstString(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return value.find((item): item is string => typeof item === 'string');
   return undefined;
@@ -201,9 +207,25 @@ export function getScfListHandler(context: MockContext): RequestHandler {
     const started = performance.now();
     const seq = journal.nextSeq();
     const time = new Date().toISOString();
+    // A client that gives up (its timeout) closes the connection: note when, and stop waiting to answer it.
+    let clientClosedAt: number | undefined;
+    const gone = new AbortController();
+    res.on('close', () => {
+      if (res.writableFinished || res.socket?.destroyed === false) return;
+      clientClosedAt ??= performance.now();
+      gone.abort();
+    });
     const readError = await new Promise<unknown>((resolve) => readBody(req, res, resolve));
     if ((readError as { type?: string } | undefined)?.type === 'request.aborted') {
-      context.record(req, { seq, time, started, errcode: null, status: null, reason: 'client aborted the body' });
+      context.record(req, {
+        seq,
+        time,
+        started,
+        errcode: null,
+        status: null,
+        reason: 'client aborted the body',
+        clientClosedAt: clientClosedAt ?? performance.now(),
+      });
       return;
     }
     const query = req.query as Record<string, unknown>;
@@ -211,7 +233,7 @@ export function getScfListHandler(context: MockContext): RequestHandler {
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
     const fault = faults.take();
     const wait = fault ? faultDelay(fault) : 0;
-    if (wait > 0) await delay(wait);
+    if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
 
     let outcome = readError
       ? bodyReadFailure(readError, settings)
@@ -224,7 +246,7 @@ export function getScfListHandler(context: MockContext): RequestHandler {
       };
     }
     const transportReason = transportFaultReason(fault);
-    const status = send(res, outcome, fault, transportReason ?? outcome.reason);
+    const { status, answer } = send(res, outcome, fault, transportReason ?? outcome.reason);
     const errcode = transportReason ? null : outcome.errcode;
     context.record(req, {
       query,
@@ -235,6 +257,8 @@ export function getScfListHandler(context: MockContext): RequestHandler {
       errcode,
       status,
       reason: transportReason ?? outcome.reason,
+      ...(answer !== undefined ? { answer } : {}),
+      ...(clientClosedAt !== undefined ? { clientClosedAt } : {}),
     });
   };
 }

@@ -19,6 +19,12 @@ export interface JournalEntry {
   /** The HTTP status sent, or null when the connection was dropped. */
   status: number | null;
   duration_ms: number;
+  /** The body answered (cut like body), absent when none was sent. */
+  answer?: string;
+  /** The client closed the connection this long after the request arrived, before the answer was complete. */
+  client_closed_ms?: number;
+  /** SHA-256 (hex) of the whole access_token sent: an exact comparison without keeping the token. */
+  access_token_sha256?: string;
 }
 
 /**
@@ -40,6 +46,11 @@ export class Journal {
   constructor(capacity: number) {
     this.capacity = capacity;
     this.#entries = new Array(capacity);
+  }
+
+  /** The sequence number of the latest request to arrive (0 before any): entries below it may still be in flight. */
+  get lastSeq(): number {
+    return this.#seq;
   }
 
   /** The next sequence number, taken when a request arrives. */

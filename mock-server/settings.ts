@@ -114,6 +114,10 @@ export interface RequestRecord {
   errcode: number | null;
   status: number | null;
   reason?: string;
+  /** The body text answered, when there was one. */
+  answer?: string;
+  /** When (performance.now()) the client closed the connection before the answer was complete. */
+  clientClosedAt?: number;
 }
 
 /** The state one app serves: shared by the route and the control API. */
