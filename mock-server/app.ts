@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import cors from 'cors';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type Request,
+  type RequestHandler,
+  type Response,
+} from 'express';
 import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
+import { guardControl } from './control-guard.js';
 import { checkMockData } from './data-file.js';
 import { DEFAULT_DATA } from './default-data.js';
 import { errorBody } from './error-codes.js';
@@ -87,6 +95,31 @@ function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext
   };
 }
 
+/** One log line per control request, as for the API, once its answer is sent. */
+function logControl(settings: ResolvedSettings): RequestHandler {
+  return (req, res, next) => {
+    const log = settings.log;
+    if (log) {
+      const started = performance.now();
+      const time = new Date().toISOString();
+      const path = `${CONTROL_PREFIX}${req.path}`;
+      res.once('close', () => {
+        const duration_ms = Math.round((performance.now() - started) * 100) / 100;
+        const status = res.headersSent ? res.statusCode : null;
+        log(`${req.method} ${path} ${status === null ? 'dropped' : `HTTP ${status}`} ${duration_ms}ms`, {
+          time,
+          method: req.method,
+          path,
+          errcode: null,
+          status,
+          duration_ms,
+        });
+      });
+    }
+    next();
+  };
+}
+
 function notFound(context: MockContext) {
   return (req: Request, res: Response) => {
     const started = performance.now();
@@ -157,8 +190,20 @@ export function createApp(options: MockOptions = {}): MockApp {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (settings.cors.length > 0) {
+    // Only the API route: it serves fake data a browser client may read. /__mock/ never gets CORS headers.
+    const origin = settings.cors.includes('*') ? '*' : [...settings.cors];
+    app.all(GETSCFLIST_PATH, cors({ origin, methods: ['POST'], maxAge: 600 }));
+  }
   app.all(GETSCFLIST_PATH, getScfListHandler(context));
-  if (settings.control) app.use(CONTROL_PREFIX, controlRouter(context));
+  if (settings.control) {
+    app.use(
+      CONTROL_PREFIX,
+      logControl(settings),
+      guardControl({ allowedHosts: settings.allowedHosts, bodyLimit: settings.bodyLimit }),
+      controlRouter(context),
+    );
+  }
   app.use(notFound(context));
   app.use(errorHandler(context));
   return Object.assign(app, { mock: context });

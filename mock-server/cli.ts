@@ -32,7 +32,12 @@ Options:
   --no-rid            leave the " rid: …" suffix off error messages (for snapshot tests)
   --no-control        turn off the /__mock/ control API
   --control-token T   require Authorization: Bearer T on every /__mock/ request (needed, or
-                      --no-control, to listen on an address other than loopback)
+                      --no-control, to listen on an address other than loopback); also read
+                      from $WECHAT_SCF_KIT_CONTROL_TOKEN, which keeps it out of ps
+  --allowed-host NAME a Host name the control API answers besides loopback and --host, e.g. the
+                      name other containers use (repeatable); other Host headers get 403
+  --cors ORIGIN       let browser pages from ORIGIN call the API route (repeatable; * for any).
+                      Never the control API
   --headers-timeout-ms N  cut off a client that has not sent its headers in time (default 10000)
   --request-timeout-ms N  cut off a client that has not sent its whole request in time (default 30000)
   --watch             reload --data FILE when it changes (a bad version is refused, the old data kept)
@@ -64,6 +69,8 @@ const SERVE_OPTIONS = {
   'no-rid': { type: 'boolean' },
   'no-control': { type: 'boolean' },
   'control-token': { type: 'string' },
+  'allowed-host': { type: 'string', multiple: true },
+  cors: { type: 'string', multiple: true },
   'headers-timeout-ms': { type: 'string' },
   'request-timeout-ms': { type: 'string' },
   watch: { type: 'boolean' },
@@ -120,6 +127,11 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   if (format !== 'pretty' && format !== 'json') {
     throw new UsageError(`--log-format must be pretty or json, got ${JSON.stringify(format)}`);
   }
+  const controlToken = values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined);
+  if (controlToken !== undefined && controlToken.length < 8) {
+    const from = values['control-token'] !== undefined ? '--control-token' : 'WECHAT_SCF_KIT_CONTROL_TOKEN';
+    throw new UsageError(`${from} must be at least 8 characters (a guessable token protects nothing)`);
+  }
   if (values.watch && !values.data) throw new UsageError('--watch needs --data FILE to watch');
   const logger = createCliLogger(format, { quiet: values.quiet ?? false });
   // Without --data the embedded data is served; it needs no check.
@@ -137,7 +149,9 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     bodyLimit: parseInteger('--body-limit', values['body-limit'], 1, 1024 * 1024 * 1024),
     rid: !values['no-rid'],
     control: values['no-control'] ? false : undefined,
-    controlToken: values['control-token'],
+    controlToken,
+    allowedHosts: values['allowed-host'],
+    cors: values.cors,
     headersTimeoutMs: parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000),
     requestTimeoutMs: parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
     log: logger.request,

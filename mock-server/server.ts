@@ -1,7 +1,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type MockApp } from './app.js';
+import { isLoopback } from './control-guard.js';
 import type { MockContext, MockOptions } from './settings.js';
+
+export { isLoopback };
 
 /** Options of startMockServer: the app's options plus where to listen. */
 export interface ServerOptions extends MockOptions {
@@ -34,14 +37,6 @@ export interface RunningMock extends Pick<MockContext, 'store' | 'journal' | 'fa
 }
 
 /**
- * True for addresses only this machine can reach.
- * @example isLoopback('127.0.0.1') // true; isLoopback('0.0.0.0') // false
- */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || host === '[::1]' || /^127(\.\d{1,3}){3}$/.test(host);
-}
-
-/**
  * Starts the mock on a port (a free one by default) and resolves when it is listening.
  * @example
  * const mock = await startMockServer({ data: { envs: { 'prod-1': { generate: 30 } } } });
@@ -57,7 +52,8 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   }
   const headersTimeout = options.headersTimeoutMs ?? 10_000;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
-  const app = createApp(options);
+  // The address listened on is a name clients may use for the control API too.
+  const app = createApp({ ...options, allowedHosts: [...(options.allowedHosts ?? []), host] });
   const server = createServer(
     // Timeouts are checked on this interval; Node's default (30 s) would let a stalled client sit far longer.
     { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },

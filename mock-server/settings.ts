@@ -29,6 +29,16 @@ export interface MockOptions {
   bodyLimit?: number;
   /** When set, every /__mock/ request must carry `Authorization: Bearer <controlToken>`. */
   controlToken?: string;
+  /**
+   * Host names the control API answers besides loopback ones (localhost, 127.0.0.1, [::1]); any other
+   * Host header gets 403, which stops DNS-rebinding pages. startMockServer adds its `host`. Default none.
+   */
+  allowedHosts?: readonly string[];
+  /**
+   * Origins allowed to call the API route from a browser (CORS), or ['*'] for any. Never applies to
+   * /__mock/. Default none: no CORS headers at all, as on the real API.
+   */
+  cors?: readonly string[];
   /** Receives each request once it is answered: a readable line and its fields. Default: no logging. */
   log?: (line: string, entry: RequestLogEntry) => void;
 }
@@ -51,6 +61,8 @@ export const DEFAULT_SETTINGS = {
   unknownEnv: 'invalid-args',
   journalLimit: 1000,
   bodyLimit: 1024 * 1024,
+  allowedHosts: [],
+  cors: [],
 } as const satisfies Omit<ResolvedSettings, 'log' | 'controlToken'>;
 
 const UNKNOWN_ENV_MODES: readonly UnknownEnvMode[] = ['invalid-args', 'no-qbase', 'empty'];
@@ -79,6 +91,16 @@ export function resolveSettings(options: MockOptions): ResolvedSettings {
   checkInteger('maxLimit', settings.maxLimit, 1, 1_000_000);
   checkInteger('journalLimit', settings.journalLimit, 0, 1_000_000);
   checkInteger('bodyLimit', settings.bodyLimit, 1, 1024 * 1024 * 1024);
+  for (const name of settings.allowedHosts) {
+    if (typeof name !== 'string' || !/^[^\s/?#@]+$/.test(name)) {
+      throw new RangeError(`allowedHosts: ${JSON.stringify(name)} is not a host name`);
+    }
+  }
+  for (const origin of settings.cors) {
+    if (origin !== '*' && !/^https?:\/\/[^\s/?#]+$/.test(origin)) {
+      throw new RangeError(`cors: ${JSON.stringify(origin)} is not an origin like http://localhost:5173 (or *)`);
+    }
+  }
   if (!UNKNOWN_ENV_MODES.includes(settings.unknownEnv)) {
     throw new RangeError(`unknownEnv must be one of ${UNKNOWN_ENV_MODES.join(', ')}, got ${settings.unknownEnv}`);
   }

@@ -49,10 +49,10 @@ export interface CliServer {
 }
 
 /** Starts `wechat-scf-kit serve ARGS` and waits for its banner: the base URL first, the example curl last. */
-export function startCli(args: string[]): Promise<CliServer> {
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<CliServer> {
   requireBuild();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, 'serve', ...args]);
+    const child = spawn(process.execPath, [CLI, 'serve', ...args], { env: { ...process.env, ...env } });
     let stdout = '';
     let stderr = '';
     const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));

@@ -5,7 +5,11 @@ import { runCli, runProcess, startCli } from './cli-process.js';
 describe('SIGTERM during load', () => {
   it('lets requests in flight finish, refuses new connections, and exits 0 within 2 s', async () => {
     const server = await startCli(['--port', '0', '--quiet']);
-    const queued = await fetch(`${server.url}/__mock/faults`, { method: 'POST', body: '{"latency_ms":500,"times":8}' });
+    const queued = await fetch(`${server.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"latency_ms":500,"times":8}',
+    });
     expect(queued.status).toBe(201);
     const inFlight = Array.from({ length: 8 }, () =>
       fetch(`${server.url}/componenttcb/getscflist?access_token=t`, {

@@ -52,6 +52,7 @@ describe('hostile bodies get a WeChat answer and change nothing', () => {
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     const control = await fetch(`${mock.url}/__mock/tokens`, {
       method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
       body: '{"__proto__":"valid","tok-valid":"valid"}',
     });
     expect(control.status).toBe(200);
@@ -195,6 +196,7 @@ describe('under concurrent load', () => {
       for (let g = 0; !stop; g++) {
         const res = await fetch(`${mock.url}/__mock/envs/e`, {
           method: 'PUT',
+          headers: { 'Content-Type': 'application/json' },
           body: JSON.stringify(generation(g, 20 + (g % 7) * 5)),
         });
         expect(res.ok).toBe(true);
@@ -274,6 +276,7 @@ describe('faults a client must meet: exactly that, for N requests, then normal s
   it.each(kinds)('%s', async (_name, fault, check) => {
     const queued = await fetch(`${mock.url}/__mock/faults`, {
       method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ ...fault, times: 2 }),
     });
     expect(queued.status).toBe(201);
