@@ -9,6 +9,7 @@ import express, {
 } from 'express';
 import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
 import { guardControl } from './control-guard.js';
+import { dashboardRouter } from './dashboard/dashboard.js';
 import { checkMockData } from './data-file.js';
 import { DEFAULT_DATA } from './default-data.js';
 import { errorBody } from './error-codes.js';
@@ -106,6 +107,8 @@ function logControl(settings: ResolvedSettings): RequestHandler {
       res.once('close', () => {
         const duration_ms = Math.round((performance.now() - started) * 100) / 100;
         const status = res.headersSent ? res.statusCode : null;
+        // Reads that succeed are not logged: an open dashboard polls twice a second and would bury the API's lines.
+        if (req.method === 'GET' && status !== null && status < 400) return;
         log(`${req.method} ${path} ${status === null ? 'dropped' : `HTTP ${status}`} ${duration_ms}ms`, {
           time,
           method: req.method,
@@ -124,6 +127,7 @@ function notFound(context: MockContext) {
   return (req: Request, res: Response) => {
     const started = performance.now();
     const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${GETSCFLIST_PATH}`;
+    const answer = JSON.stringify({ error: reason });
     context.record(req, {
       seq: context.journal.nextSeq(),
       time: new Date().toISOString(),
@@ -131,8 +135,9 @@ function notFound(context: MockContext) {
       errcode: null,
       status: 404,
       reason,
+      answer,
     });
-    res.status(404).json({ error: reason });
+    res.status(404).type('json').send(answer);
   };
 }
 
@@ -201,8 +206,12 @@ export function createApp(options: MockOptions = {}): MockApp {
       CONTROL_PREFIX,
       logControl(settings),
       guardControl({ allowedHosts: settings.allowedHosts, bodyLimit: settings.bodyLimit }),
+      // The dashboard's page and files come before the control token check: the page asks for the token.
+      dashboardRouter(settings),
       controlRouter(context),
     );
+  } else {
+    app.use(CONTROL_PREFIX, dashboardRouter(settings)); // a page saying how to turn the control API on
   }
   app.use(notFound(context));
   app.use(errorHandler(context));

@@ -63,6 +63,22 @@ function requireBody(req: Request): unknown {
   }
 }
 
+/** An integer query parameter, `fallback` when absent; 400 naming the parameter when it is not one in range. */
+function integerQuery(req: Request, name: string, fallback: number, min: number, max: number): number {
+  const raw = req.query[name];
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new ControlError(400, `${name}: must be an integer from ${min} to ${max}`, [
+      { path: name, message: `must be an integer from ${min} to ${max}` },
+    ]);
+  }
+  return value;
+}
+
+/** The largest page `GET /__mock/envs/:env/functions` gives: the dashboard's page, not the API's --max-limit. */
+const CONTROL_PAGE_LIMIT = 1000;
+
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
 /** Checks `Authorization: Bearer <token>` in constant time (equal-length digests, compared whole). */
@@ -98,8 +114,8 @@ export function controlRouter(context: MockContext): Router {
     res.json(buildOpenApi());
   });
 
-  router.get('/requests', (_req, res) => {
-    res.json(journal.snapshot());
+  router.get('/requests', (req, res) => {
+    res.json(journal.snapshot(integerQuery(req, 'after', 0, 0, Number.MAX_SAFE_INTEGER)));
   });
   router.delete('/requests', (_req, res) => {
     res.json({ cleared: journal.clear() });
@@ -113,6 +129,32 @@ export function controlRouter(context: MockContext): Router {
     const env = store.getEnv(id);
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
     res.json({ ...summary(env), functions: env.functions.map((fn) => fn.record) });
+  });
+  // One page as the API pages and searches it (the store's own listing), outside the API: no token,
+  // no fault and no journal entry, and qbase-false envs list too.
+  router.get('/envs/:env/functions', (req, res) => {
+    const id = envIdParam(req);
+    const env = store.getEnv(id);
+    if (!env) throw new ControlError(404, `env ${id} is not in the data`);
+    const offset = integerQuery(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = integerQuery(req, 'limit', 20, 1, CONTROL_PAGE_LIMIT);
+    const searchkey = req.query.searchkey;
+    if (searchkey !== undefined && typeof searchkey !== 'string') {
+      throw new ControlError(400, 'searchkey: must be given once', [
+        { path: 'searchkey', message: 'must be a string' },
+      ]);
+    }
+    const page = store.listFunctions(env, { offset, limit, searchkey });
+    // total_count as the API gives it: every match of searchkey, not the env's size.
+    res.json({
+      env: env.id,
+      qbase: env.qbase,
+      offset,
+      limit,
+      ...(searchkey ? { searchkey } : {}),
+      total_count: page.total_count,
+      functions: page.functions.map((fn) => fn.record),
+    });
   });
   router.put('/envs/:env', (req, res) => {
     const id = envIdParam(req);

@@ -27,13 +27,27 @@ export interface JournalEntry {
   access_token_sha256?: string;
 }
 
+/** What `GET /__mock/requests` answers: entries oldest first, and cursors for asking only for newer ones. */
+export interface JournalSnapshot {
+  requests: JournalEntry[];
+  /** Entries pushed out of the ring buffer since the journal was last cleared. */
+  dropped: number;
+  /** The cursor of the oldest entry still kept; a client drops what it holds below it. */
+  oldest: number;
+  /** The cursor to pass as `after` next time to get only entries recorded since. */
+  next: number;
+}
+
 /**
  * A bounded journal: the newest `capacity` entries, oldest first, and an exact count of the
  * entries pushed out, so `recorded + dropped` always equals the requests received.
+ * Every entry also gets a cursor, its position in the order of recording, which never goes back
+ * (not even on clear), so a poller can ask for what is new without missing an entry.
  * @example
  * const journal = new Journal(2);
  * journal.record(a); journal.record(b); journal.record(c);
- * journal.snapshot() // { requests: [b, c], dropped: 1 }
+ * journal.snapshot() // { requests: [b, c], dropped: 1, oldest: 1, next: 3 }
+ * journal.snapshot(2) // { requests: [c], dropped: 1, oldest: 1, next: 3 }
  */
 export class Journal {
   readonly capacity: number;
@@ -42,6 +56,7 @@ export class Journal {
   #size = 0;
   #dropped = 0;
   #seq = 0;
+  #recorded = 0;
 
   constructor(capacity: number) {
     this.capacity = capacity;
@@ -60,6 +75,7 @@ export class Journal {
   }
 
   record(entry: JournalEntry): void {
+    this.#recorded += 1;
     if (this.capacity === 0) {
       this.#dropped += 1;
       return;
@@ -74,11 +90,17 @@ export class Journal {
     }
   }
 
-  snapshot(): { requests: JournalEntry[]; dropped: number } {
+  /**
+   * The entries kept, oldest first; with `after`, only those recorded at or after that cursor.
+   * A cursor past `next` (one from an earlier process) counts as 0.
+   */
+  snapshot(after = 0): JournalSnapshot {
+    const oldest = this.#recorded - this.#size;
+    const from = after > this.#recorded ? 0 : Math.max(0, after - oldest);
     const requests: JournalEntry[] = [];
-    for (let i = 0; i < this.#size; i++)
+    for (let i = from; i < this.#size; i++)
       requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
-    return { requests, dropped: this.#dropped };
+    return { requests, dropped: this.#dropped, oldest, next: this.#recorded };
   }
 
   /** Empties the journal and its dropped count; returns how many entries were removed. */

@@ -1,0 +1,145 @@
+// Faults, the token table and reset, each one call of the control API.
+import { control } from './api.js';
+import { $, act, el, notify } from './dom.js';
+
+const STATES = ['valid', 'expired', 'no-qbase'];
+
+/** The fault the form describes, exactly as it will be sent to POST /__mock/faults. */
+function faultFromForm() {
+  const kind = $('#fault-kind').value;
+  const fault = {};
+  if (kind === 'errcode') {
+    fault.errcode = Number($('#fault-errcode').value);
+    if ($('#fault-errmsg').value) fault.errmsg = $('#fault-errmsg').value;
+  }
+  if (kind === 'http_status') fault.http_status = Number($('#fault-status').value);
+  if (kind === 'truncated-json' || kind === 'malformed-json') fault.body = kind;
+  if (kind === 'drop') fault.drop = true;
+  const min = $('#fault-latency').value;
+  const max = $('#fault-latency-max').value;
+  if (min !== '' && max !== '') fault.latency_ms = { min: Number(min), max: Number(max) };
+  else if (min !== '') fault.latency_ms = Number(min);
+  else if (kind === 'latency') fault.latency_ms = 1000;
+  const times = Number($('#fault-times').value || '1');
+  if (times !== 1) fault.times = times;
+  return fault;
+}
+
+function describeFault(fault) {
+  const parts = [];
+  if (fault.errcode !== undefined) parts.push(`errcode ${fault.errcode}${fault.errmsg ? ` "${fault.errmsg}"` : ''}`);
+  if (fault.http_status) parts.push(`HTTP ${fault.http_status}`);
+  if (fault.body) parts.push(fault.body);
+  if (fault.drop) parts.push('drop the connection');
+  if (fault.latency_ms !== undefined) {
+    const latency = fault.latency_ms;
+    parts.push(typeof latency === 'number' ? `after ${latency} ms` : `after ${latency.min}–${latency.max} ms`);
+  }
+  return `${parts.join(', ')}: next ${fault.times ?? 1} request${(fault.times ?? 1) === 1 ? '' : 's'}`;
+}
+
+function showFaultForm() {
+  const kind = $('#fault-kind').value;
+  for (const label of document.querySelectorAll('#fault-form label[data-for]'))
+    label.hidden = label.dataset.for !== kind;
+  $('#fault-errcode').required = kind === 'errcode';
+  $('#fault-preview').textContent = JSON.stringify(faultFromForm());
+}
+
+export async function loadFaults() {
+  const { faults } = await control('GET', '/faults');
+  const list = $('#fault-list');
+  const text = faults.map(describeFault);
+  // Polled: only touch the list when it changed, so nothing flickers under a screen reader.
+  if (list.dataset.shown === JSON.stringify(text)) return;
+  list.dataset.shown = JSON.stringify(text);
+  list.replaceChildren(
+    ...(text.length
+      ? text.map((line) => el('li', {}, line))
+      : [el('li', { className: 'muted' }, 'none: requests are answered normally')]),
+  );
+}
+
+function tokenRow(token = '', state = 'valid') {
+  const select = el('select', { 'aria-label': 'state' }, ...STATES.map((one) => el('option', { value: one }, one)));
+  select.value = state;
+  const remove = el('button', { type: 'button', 'aria-label': `Remove ${token || 'this token'}` }, 'Remove');
+  const tr = el(
+    'tr',
+    {},
+    el(
+      'td',
+      {},
+      el('input', { type: 'text', value: token, 'aria-label': 'access_token', spellcheck: false, autocomplete: 'off' }),
+    ),
+    el('td', {}, select),
+    el('td', {}, remove),
+  );
+  remove.addEventListener('click', () => tr.remove());
+  return tr;
+}
+
+export async function loadTokens() {
+  const { tokens } = await control('GET', '/tokens');
+  const rows = Object.entries(tokens).map(([token, state]) => tokenRow(token, state));
+  $('#token-table tbody').replaceChildren(...rows);
+  $('#token-none').hidden = rows.length > 0;
+}
+
+export function setupControl(afterReset) {
+  for (const input of document.querySelectorAll('#fault-form input, #fault-form select')) {
+    input.addEventListener('input', showFaultForm);
+  }
+  showFaultForm();
+  $('#fault-form').addEventListener(
+    'submit',
+    act(async (event) => {
+      event.preventDefault();
+      const fault = faultFromForm();
+      await control('POST', '/faults', fault);
+      notify(`Queued: ${describeFault(fault)}.`);
+      await loadFaults();
+    }),
+  );
+  $('#clear-faults').addEventListener(
+    'click',
+    act(async () => {
+      const { cleared } = await control('DELETE', '/faults');
+      notify(`Cleared ${cleared} fault${cleared === 1 ? '' : 's'}.`);
+      await loadFaults();
+    }),
+  );
+  $('#token-add').addEventListener('click', () => {
+    const row = tokenRow();
+    $('#token-table tbody').append(row);
+    $('#token-none').hidden = true;
+    row.querySelector('input').focus();
+  });
+  $('#token-form').addEventListener(
+    'submit',
+    act(async (event) => {
+      event.preventDefault();
+      const table = {};
+      for (const tr of $('#token-table tbody').rows) {
+        const token = tr.querySelector('input').value;
+        if (token !== '') table[token] = tr.querySelector('select').value;
+      }
+      const { tokens } = await control('PUT', '/tokens', table);
+      const count = Object.keys(tokens).length;
+      notify(
+        count === 0
+          ? 'Saved: no tokens listed, any non-empty access_token is accepted.'
+          : `Saved ${count} token${count === 1 ? '' : 's'}.`,
+      );
+      await loadTokens();
+    }),
+  );
+  $('#reset').addEventListener(
+    'click',
+    act(async () => {
+      const { envs } = await control('POST', '/reset');
+      notify(`Reset: ${envs.length} env${envs.length === 1 ? '' : 's'} as at start-up; journal and faults cleared.`);
+      await Promise.all([loadFaults(), loadTokens(), afterReset()]);
+    }),
+  );
+}
