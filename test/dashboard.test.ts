@@ -61,7 +61,7 @@ describe('GET /__mock/', () => {
   it('answers a short page saying how to turn the control API on when it is off', async () => {
     const app = createApp({ control: false });
     const res = await request(app).get('/__mock/');
-    expect(res.status).toBe(404);
+    expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(res.text).toContain('The control API is off');
     expect(res.text).toContain('--no-control');

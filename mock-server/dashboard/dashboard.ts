@@ -46,8 +46,8 @@ function staticFiles(): Map<string, StaticFile> {
   return files;
 }
 
-function send(res: Response, file: StaticFile, status = 200): void {
-  res.status(status).set(SECURITY_HEADERS).setHeader('Content-Type', file.type);
+function send(res: Response, file: StaticFile): void {
+  res.status(200).set(SECURITY_HEADERS).setHeader('Content-Type', file.type);
   res.end(file.body);
 }
 
@@ -70,8 +70,10 @@ export function dashboardRouter(settings: ResolvedSettings): Router {
       )
     : page.body;
   const served = { type: page.type, body };
+  // 200 even when the control API is off: a 404 would be a red console error for a page that works as meant;
+  // /__mock/health still answers 404 for scripts that ask.
   router.get('/', (_req, res) => {
-    send(res, served, settings.control ? 200 : 404);
+    send(res, served);
   });
   router.get(`${DASHBOARD_ASSETS}/:file`, (req, res, next) => {
     const file = all.get(String(req.params.file));

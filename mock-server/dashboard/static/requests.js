@@ -66,17 +66,17 @@ function row(entry) {
         clock(entry.time),
       ),
     ),
-    el('td', {}, entry.method),
-    el('td', { className: 'mono' }, entry.path),
-    el('td', { className: 'mono' }, entry.env),
     el(
       'td',
-      { className: `errmsg ${failed ? 'bad' : 'ok'}`, title: entry.errmsg || entry.reason || '' },
-      el('strong', {}, outcome),
-      entry.errmsg ? ` ${entry.errmsg}` : '',
+      { className: `outcome ${failed ? 'bad' : 'ok'}`, title: [entry.errmsg, entry.reason].filter(Boolean).join('\n') },
+      el('span', {}, el('strong', {}, outcome), entry.errmsg ? ` ${entry.errmsg}` : ''),
+      entry.reason ? el('span', { className: 'why' }, entry.reason) : null,
     ),
+    el('td', { className: 'mono' }, entry.env),
     el('td', { className: 'num' }, entry.status === null ? '—' : String(entry.status)),
     el('td', { className: 'num' }, entry.duration_ms.toFixed(1)),
+    el('td', {}, entry.method),
+    el('td', { className: 'mono' }, entry.path),
   );
   return tr;
 }
