@@ -33,7 +33,8 @@ const START_ENVS = ['prod-1', 'test-2', 'legacy'];
 const CLIENT_TOKEN = 'tok-client-secret-42';
 const CONTROL_TOKEN = 'control-secret-123';
 
-// In CI a missing browser is a failure, never a quiet skip.
+// Without a browser the suite is skipped and says why, here and in its name; in CI that is a failure.
+if (!CHROMIUM) console.warn(`dashboard browser tests ${NO_BROWSER_REASON}`);
 it.runIf(IN_CI)('has a Chromium to drive in CI', () => {
   expect(CHROMIUM, NO_BROWSER_REASON).toBeDefined();
 });
