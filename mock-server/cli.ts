@@ -30,7 +30,7 @@ Options:
   --journal-limit N   requests kept in the journal at /__mock/requests (default 1000)
   --body-limit BYTES  largest accepted request body; larger answers 47001 (default 1048576)
   --no-rid            leave the " rid: …" suffix off error messages (for snapshot tests)
-  --no-control        turn off the /__mock/ control API
+  --no-control        turn off the /__mock/ control API and dashboard
   --control-token T   require Authorization: Bearer T on every /__mock/ request (needed, or
                       --no-control, to listen on an address other than loopback); also read
                       from $WECHAT_SCF_KIT_CONTROL_TOKEN, which keeps it out of ps
@@ -157,9 +157,10 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     log: logger.request,
   });
   const tokenCount = Object.keys(mock.store.tokens()).length;
+  const dashboard = `${mock.url}/__mock/`;
   const control = mock.settings.control
-    ? `${mock.url}/__mock/ (health, requests, envs, tokens, data, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
-    : 'off';
+    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
+    : 'off (--no-control)';
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
@@ -174,6 +175,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
       envs: mock.store.envs().map((env) => ({ env: env.id, qbase: env.qbase, total_count: env.functions.length })),
       tokens: tokenCount,
       control: mock.settings.control,
+      ...(mock.settings.control ? { dashboard } : {}),
       curl: exampleCurl(mock),
     },
   );

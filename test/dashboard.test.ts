@@ -1,4 +1,5 @@
 // The dashboard's server side: its page and files, and the control API additions it reads through.
+import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../mock-server/app.js';
@@ -208,5 +209,38 @@ describe('GET /__mock/envs/:env/functions', () => {
     const res = await request(app).get('/__mock/envs/nope/functions');
     expect(res.status).toBe(404);
     expect(res.body.error).toBe('env nope is not in the data');
+  });
+});
+
+describe('around the dashboard', () => {
+  it("is behind the control API's Host check like every /__mock/ route", async () => {
+    const res = await request(createApp()).get('/__mock/').set('Host', 'rebound.example:4020');
+    expect(res.status).toBe(403);
+  });
+
+  it('does not log the reads an open dashboard polls with, but logs changes and refusals', async () => {
+    const lines: string[] = [];
+    const app = createApp({ data: TEST_DATA, log: (line) => lines.push(line) });
+    await request(app).get('/__mock/');
+    await request(app).get('/__mock/requests?after=0');
+    await request(app).get('/__mock/faults');
+    expect(lines).toEqual([]);
+    await request(app).post('/__mock/reset');
+    await request(app).get('/__mock/envs/nope/functions');
+    expect(lines.map((line) => line.split(' ').slice(0, 3).join(' '))).toEqual([
+      'POST /__mock/reset HTTP',
+      'GET /__mock/envs/nope/functions HTTP',
+    ]);
+  });
+
+  it('has the README show a 1280x800 screenshot and name the folder each run writes them to', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const image = /!\[[^\]]+\]\((docs\/[^)]+\.png)\)/.exec(readme)?.[1];
+    expect(image).toBeDefined();
+    const png = readFileSync(new URL(`../${image}`, import.meta.url));
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 800]);
+    expect(readme).toContain('`test-results/screenshots/`');
+    expect(readme).toContain('http://127.0.0.1:4020/__mock/');
   });
 });

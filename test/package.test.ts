@@ -43,6 +43,8 @@ describe('the packed tarball', () => {
       'dist/contracts/index.js',
       'dist/contracts/cases/listing.json',
       'dist/mock-server/vitest-global-setup.js',
+      'dist/mock-server/dashboard/static/index.html',
+      'dist/mock-server/dashboard/static/main.js',
       'schemas/getscflist-request.schema.json',
     ]) {
       expect(files).toContain(wanted);
@@ -73,6 +75,10 @@ describe('installed into a new project', () => {
         body: '{"env":"prod-5g7k2m9x3d"}',
       });
       expect(((await res.json()) as { errcode: number }).errcode).toBe(0);
+      // The dashboard's files are read from beside the compiled code: they must have been shipped.
+      const page = await fetch(`${url}/__mock/`);
+      expect(await page.text()).toContain('/__mock/assets/main.js');
+      expect((await fetch(`${url}/__mock/assets/main.js`)).status).toBe(200);
     } finally {
       child.kill('SIGTERM');
     }
