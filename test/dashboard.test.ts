@@ -1,12 +1,16 @@
 // The dashboard's server side: its page and files, and the control API additions it reads through.
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../mock-server/app.js';
 import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
+import { startMockServer } from '../mock-server/server.js';
 import { post, TEST_DATA } from './helpers.js';
 
 const CONTROL_TOKEN = 'dashboard-secret-1';
+const run = promisify(execFile);
 
 describe('GET /__mock/', () => {
   it('serves the page without the control token, and says the token is needed', async () => {
@@ -242,5 +246,50 @@ describe('around the dashboard', () => {
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 800]);
     expect(readme).toContain('`test-results/screenshots/`');
     expect(readme).toContain('http://127.0.0.1:4020/__mock/');
+  });
+});
+
+describe("copy as curl (the page's own curlFor, run by a real shell)", () => {
+  const bodies = [
+    '{"env":"prod-1"}',
+    `{"env":"it's","searchkey":"$HOME \`id\` \\"q\\""}`,
+    '{"env":"prod-1",\n  "searchkey": "登录 ✓"}',
+  ];
+
+  it.each(bodies)('resends %j byte for byte, with ACCESS_TOKEN in place of the token', async (body) => {
+    const { curlFor } = await import(new URL('../mock-server/dashboard/static/format.js', import.meta.url).href);
+    const mock = await startMockServer({ data: TEST_DATA });
+    try {
+      await fetch(`${mock.url}${GETSCFLIST_PATH}?access_token=tok-valid&x=a%20b&x=c`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body,
+      });
+      const [first] = mock.journal.snapshot().requests;
+      const curl: string = curlFor(first, mock.url);
+      expect(curl).toContain('access_token=ACCESS_TOKEN');
+      expect(curl).not.toContain('tok-va');
+      await run('sh', ['-c', curl.replace('ACCESS_TOKEN', 'tok-valid')], {
+        env: { PATH: process.env.PATH, HOME: '/nowhere' },
+      });
+      const [, again] = mock.journal.snapshot().requests;
+      expect(again.body).toBe(first.body);
+      expect(again.query).toEqual(first.query);
+      expect(again.content_type).toBe('application/json');
+      expect(again.access_token_sha256).toBe(first.access_token_sha256);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('puts ACCESS_TOKEN in place of a token sent in the body too', async () => {
+    const { curlFor } = await import(new URL('../mock-server/dashboard/static/format.js', import.meta.url).href);
+    const app = createApp({ data: TEST_DATA });
+    await post(app, { env: 'prod-1', access_token: 'secret-in-body' }, null);
+    const [entry] = (await request(app).get('/__mock/requests')).body.requests;
+    const curl: string = curlFor(entry, 'http://127.0.0.1:4020');
+    expect(curl).toBe(
+      `curl -s -X POST 'http://127.0.0.1:4020/componenttcb/getscflist' -H 'Content-Type: application/json' --data-raw '{"env":"prod-1","access_token":"ACCESS_TOKEN"}'`,
+    );
   });
 });

@@ -13,18 +13,22 @@ export async function loadEnvs() {
       el(
         'tr',
         {},
-        el('td', { className: 'mono' }, env.env),
-        el('td', { className: env.qbase ? '' : 'bad' }, env.qbase ? 'true' : 'false: answers 85088'),
-        el('td', { className: 'num' }, env.total_count.toLocaleString('en')),
         el(
           'td',
           {},
           el(
             'button',
-            { type: 'button', 'data-env': env.env, 'aria-label': `Show the functions of ${env.env}` },
-            'Functions',
+            {
+              type: 'button',
+              className: 'row-open mono',
+              'data-env': env.env,
+              title: `Show the functions of ${env.env}`,
+            },
+            env.env,
           ),
         ),
+        el('td', { className: 'num' }, env.total_count.toLocaleString('en')),
+        el('td', { className: env.qbase ? '' : 'bad' }, env.qbase ? 'true' : 'false: answers 85088'),
       ),
     ),
   );

@@ -33,6 +33,7 @@ function askForToken(message) {
   $('#forget-token').hidden = true;
   showPanel();
   $('#gate').hidden = false;
+  setLive(true, 'waiting for the control token');
   $('#gate-error').textContent = message;
   $('#gate-token').focus();
 }
