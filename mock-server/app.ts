@@ -7,15 +7,22 @@ import express, {
   type RequestHandler,
   type Response,
 } from 'express';
+import { API_PATH_LIST, API_PATHS, WECHAT_CONTENT_TYPE } from './api-facts.js';
+import { apiRoute, readToken } from './api-request.js';
+import { MockClock } from './clock.js';
+import { answerComponentToken } from './component-token.js';
 import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
 import { guardControl } from './control-guard.js';
 import { dashboardRouter } from './dashboard/dashboard.js';
 import { checkMockData } from './data-file.js';
 import { DEFAULT_DATA } from './default-data.js';
-import { errorBody } from './error-codes.js';
+import { answerDescribeEnvs } from './describeenvs.js';
+import { errorBody, makeRid } from './error-codes.js';
 import { FaultQueue } from './faults.js';
-import { firstString, GETSCFLIST_PATH, getScfListHandler, WECHAT_CONTENT_TYPE } from './getscflist.js';
-import { Journal, type JournalEntry, redactToken } from './journal.js';
+import { answerGetScfList } from './getscflist.js';
+import { Journal, type JournalEntry, redactBodyText, redactToken, TOKEN_QUERY_KEYS } from './journal.js';
+import { answerRidGet } from './rid-get.js';
+import { RidMap } from './rid-map.js';
 import {
   type MockContext,
   type MockOptions,
@@ -24,6 +31,7 @@ import {
   resolveSettings,
 } from './settings.js';
 import { Store } from './store.js';
+import { TokenRegistry } from './token-registry.js';
 
 /** An Express app serving the mock, with the state it serves on `mock`. */
 export type MockApp = Express & { mock: MockContext };
@@ -37,7 +45,7 @@ function redactQuery(query: Record<string, unknown>): Record<string, string | st
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(query)) {
     const text = Array.isArray(value) ? value.map(String) : String(value);
-    if (key !== 'access_token') out[key] = text;
+    if (!TOKEN_QUERY_KEYS.includes(key)) out[key] = text;
     else out[key] = Array.isArray(text) ? text.map(redactToken) : redactToken(text);
   }
   return out;
@@ -45,13 +53,7 @@ function redactQuery(query: Record<string, unknown>): Record<string, string | st
 
 function journalBody(body: Buffer | undefined): string | null {
   if (body === undefined) return null;
-  let text = body.toString('utf8', 0, Math.min(body.length, JOURNAL_BODY_CHARS * 4));
-  // A token sent in the body is as secret as one in the query.
-  text = text.replace(
-    /("access_token"\s*:\s*")([^"]*)"/g,
-    (_m, head: string, token: string) => `${head}${redactToken(token)}"`,
-  );
-  return capped(text);
+  return capped(redactBodyText(body.toString('utf8', 0, Math.min(body.length, JOURNAL_BODY_CHARS * 4))));
 }
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
@@ -60,7 +62,7 @@ function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext
   return (req: Request, record: RequestRecord) => {
     const duration_ms = roundMs(performance.now() - record.started);
     const query = record.query ?? (req.query as Record<string, unknown>);
-    const token = firstString(query.access_token);
+    const token = readToken(query, TOKEN_QUERY_KEYS);
     const entry: JournalEntry = {
       seq: record.seq,
       time: record.time,
@@ -126,7 +128,7 @@ function logControl(settings: ResolvedSettings): RequestHandler {
 function notFound(context: MockContext) {
   return (req: Request, res: Response) => {
     const started = performance.now();
-    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${GETSCFLIST_PATH}`;
+    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${API_PATH_LIST.join(', ')}`;
     const answer = JSON.stringify({ error: reason });
     context.record(req, {
       seq: context.journal.nextSeq(),
@@ -164,9 +166,10 @@ function errorHandler(context: MockContext): ErrorRequestHandler {
     // A bug of ours: say so without a stack trace; the API still answers like WeChat does.
     const message = error instanceof Error ? error.message : String(error);
     console.error(`wechat-scf-kit: internal error on ${req.method} ${req.path}: ${message}`);
-    if (req.path.toLowerCase().startsWith(GETSCFLIST_PATH)) {
+    const path = req.path.toLowerCase();
+    if (API_PATH_LIST.some((api) => path.startsWith(api))) {
       res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
-      res.end(errorBody(-1, { rid: context.settings.rid }));
+      res.end(errorBody(-1, { rid: context.settings.rid && makeRid(context.clock.now()) }));
     } else {
       res.status(500).json({ error: `internal error: ${message}`, issues: [] });
     }
@@ -185,11 +188,18 @@ export function createApp(options: MockOptions = {}): MockApp {
   const settings = resolveSettings(options);
   const data = options.data === undefined ? DEFAULT_DATA : checkMockData(options.data, 'options.data');
   const journal = new Journal(settings.journalLimit);
+  const clock = new MockClock();
+  const store = new Store(data, options.seed ?? data.seed ?? 1);
+  const registry = new TokenRegistry(clock, store.seed);
+  store.onLoad((loaded, seed) => registry.load(loaded.components ?? {}, seed));
   const context: MockContext = {
     settings,
-    store: new Store(data, options.seed ?? data.seed ?? 1),
+    store,
     journal,
     faults: new FaultQueue(),
+    clock,
+    registry,
+    rids: new RidMap(settings.journalLimit, clock),
     record: makeRecorder(journal, settings),
   };
   const app = express();
@@ -198,9 +208,18 @@ export function createApp(options: MockOptions = {}): MockApp {
   if (settings.cors.length > 0) {
     // Only the API route: it serves fake data a browser client may read. /__mock/ never gets CORS headers.
     const origin = settings.cors.includes('*') ? '*' : [...settings.cors];
-    app.all(GETSCFLIST_PATH, cors({ origin, methods: ['POST'], maxAge: 600 }));
+    app.all(API_PATH_LIST as string[], cors({ origin, methods: ['POST'], maxAge: 600 }));
   }
-  app.all(GETSCFLIST_PATH, getScfListHandler(context));
+  // componenttcb routes also read ?component_access_token= (WxJava, wechatpy and fastwego send it);
+  // rid/get is documented with access_token only; the token endpoint is where a token comes from.
+  const componenttcb = { tokenKeys: TOKEN_QUERY_KEYS };
+  app.all(API_PATHS.getscflist, apiRoute(context, API_PATHS.getscflist, answerGetScfList, componenttcb));
+  app.all(API_PATHS.describeenvs, apiRoute(context, API_PATHS.describeenvs, answerDescribeEnvs, componenttcb));
+  app.all(
+    API_PATHS.componentToken,
+    apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
+  );
+  app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
   if (settings.control) {
     app.use(
       CONTROL_PREFIX,

@@ -1,11 +1,12 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import { TICKET_VALID_S } from './api-facts.js';
 import { checkEnvData, checkMockData, DataError } from './data-file.js';
 import { checkFault } from './faults.js';
 import { buildOpenApi } from './openapi.js';
 import type { MockContext } from './settings.js';
 import type { EnvState } from './store.js';
-import { describeErrors, isEnvId, isTokenTable } from './validation.js';
+import { describeErrors, isEnvId, isMockClockAdvance, isMockTicketPush, isTokenTable } from './validation.js';
 
 /**
  * The prefix of every control route.
@@ -96,12 +97,12 @@ function requireBearer(token: string) {
 }
 
 /**
- * The /__mock/ control API: health, the request journal, envs, tokens, the whole data, reset
- * and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
+ * The /__mock/ control API: health, the request journal, envs, tokens (listed and issued), the
+ * whole data, the clock, component tickets, reset and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
  * @example app.use(CONTROL_PREFIX, controlRouter(context))
  */
 export function controlRouter(context: MockContext): Router {
-  const { store, journal, faults, settings } = context;
+  const { store, journal, faults, settings, clock, registry, rids } = context;
   const router = Router();
   if (settings.controlToken !== undefined) router.use(requireBearer(settings.controlToken));
   router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
@@ -169,7 +170,7 @@ export function controlRouter(context: MockContext): Router {
   });
 
   router.get('/tokens', (_req, res) => {
-    res.json({ tokens: store.tokens() });
+    res.json({ tokens: store.tokens(), issued: registry.list() });
   });
   router.put('/tokens', (req, res) => {
     const tokens = requireBody(req);
@@ -186,9 +187,43 @@ export function controlRouter(context: MockContext): Router {
     res.json({ envs: store.envs().map(summary), tokens: Object.keys(store.tokens()).length });
   });
 
+  router.get('/clock', (_req, res) => {
+    res.json(clock.view());
+  });
+  router.post('/clock', (req, res) => {
+    const body = requireBody(req);
+    if (!isMockClockAdvance(body)) {
+      throw new ControlError(400, 'clock: not a valid advance', describeErrors(isMockClockAdvance.errors));
+    }
+    clock.advance(body.advance_s);
+    res.json(clock.view());
+  });
+
+  router.post('/components/:appid/ticket', (req, res) => {
+    const appid = String(req.params.appid);
+    const body = requireBody(req);
+    if (!isMockTicketPush(body)) {
+      throw new ControlError(400, 'ticket: not a valid push', describeErrors(isMockTicketPush.errors));
+    }
+    if (!registry.pushTicket(appid, body.component_verify_ticket)) {
+      const listed = registry.appids();
+      throw new ControlError(
+        404,
+        `component ${appid} is not in the data's components (${listed.length ? `listed: ${listed.join(', ')}` : 'none are listed'}); add it with PUT /__mock/data`,
+      );
+    }
+    res.status(201).json({
+      component_appid: appid,
+      valid_until: new Date(clock.now() + TICKET_VALID_S * 1000).toISOString(),
+    });
+  });
+
   router.post('/reset', (_req, res) => {
+    // The clock first: the data's tickets count their 12 hours from the reset, in real time.
+    clock.reset();
     store.reset();
     journal.clear();
+    rids.clear();
     faults.clear();
     res.json({ status: 'reset', envs: store.envs().map(summary) });
   });

@@ -11,13 +11,45 @@ export const ERROR_CODES = {
   },
   '40001': {
     errmsg: 'invalid credential, access_token is invalid or not latest',
-    when: 'the data lists tokens and access_token is not one of them',
+    when: 'the data lists tokens and access_token is not one of them, or an issued component token was superseded by a newer one over 5 minutes (mock time) ago',
   },
+  '40013': { errmsg: 'invalid appid', when: "api_component_token: component_appid is not in the data's components" },
+  '40125': {
+    errmsg: 'invalid appsecret',
+    when: "api_component_token: component_appsecret is not the component's secret",
+  },
+  '41002': { errmsg: 'appid missing', when: 'api_component_token: no component_appid, or an empty one' },
+  '41004': { errmsg: 'appsecret missing', when: 'api_component_token: no component_appsecret, or an empty one' },
+  '61004': { errmsg: 'access clientip is not registered', when: 'a fault injected with POST /__mock/faults' },
+  '61005': {
+    errmsg: 'component ticket is expired',
+    when: 'api_component_token: the component_verify_ticket is over 12 hours (mock time) old',
+  },
+  '61006': {
+    errmsg: 'component ticket is invalid',
+    when: "api_component_token: no component_verify_ticket, or not the component's current one",
+  },
+  '61011': { errmsg: 'invalid component', when: 'a fault injected with POST /__mock/faults' },
+  '76001': {
+    errmsg: 'rid not found',
+    when: 'rid/get: a well-formed rid this mock did not issue, forgot, or issued over 7 days (mock time) ago',
+  },
+  '76002': { errmsg: 'rid is invalid', when: 'rid/get: a rid that is not <hex8>-<hex8>-<hex8>' },
+  '76003': { errmsg: 'no permission', when: 'a fault injected with POST /__mock/faults' },
   '40097': { errmsg: 'invalid args', when: 'env is not in the data (see --unknown-env)' },
-  '41001': { errmsg: 'access_token missing', when: 'no access_token in the query string, or an empty one' },
-  '42001': { errmsg: 'access_token expired', when: 'access_token is listed as "expired"' },
+  '41001': {
+    errmsg: 'access_token missing',
+    when: 'no token in the query string, or an empty one (componenttcb routes also read component_access_token)',
+  },
+  '42001': {
+    errmsg: 'access_token expired',
+    when: 'access_token is listed as "expired", or is an issued component token past its expires_in (mock time)',
+  },
   '43002': { errmsg: 'require POST method', when: 'any method other than POST' },
-  '44002': { errmsg: 'empty post data', when: 'the body is empty (or only white space)' },
+  '44002': {
+    errmsg: 'empty post data',
+    when: 'the body is empty (or only white space), on an endpoint that needs one',
+  },
   '45009': { errmsg: 'reach max api daily quota limit', when: 'a fault injected with POST /__mock/faults' },
   '45011': {
     errmsg: 'api minute-quota reach limit mustslower retry next minute',
@@ -25,7 +57,7 @@ export const ERROR_CODES = {
   },
   '47001': {
     errmsg: 'data format error',
-    when: 'the body is not JSON, not an object, or breaks the request schema (env, offset, limit, searchkey)',
+    when: "the body is not JSON, not an object, or breaks the endpoint's request schema",
   },
   '48001': { errmsg: 'api unauthorized', when: 'a fault injected with POST /__mock/faults' },
   '61007': { errmsg: 'api is unauthorized to component', when: 'a fault injected with POST /__mock/faults' },
@@ -35,7 +67,7 @@ export const ERROR_CODES = {
   },
   '-1000': { errmsg: 'system error', when: 'a fault injected with POST /__mock/faults' },
   '40014': { errmsg: 'invalid access_token', when: 'a fault injected with POST /__mock/faults' },
-  '40101': { errmsg: 'missing parameter', when: 'a fault injected with POST /__mock/faults' },
+  '40101': { errmsg: 'missing parameter', when: 'rid/get: no rid in the body' },
 } as const satisfies Record<string, { errmsg: string; when: string }>;
 
 /**
@@ -65,11 +97,13 @@ function randomHex8(): string {
 }
 
 /**
- * The exact JSON body of a WeChat error: `{"errcode":N,"errmsg":"<text> rid: <rid>"}`.
+ * The exact JSON body of a WeChat error: `{"errcode":N,"errmsg":"<text> rid: <rid>"}`. `rid`: true
+ * makes one from the real clock, a string is used as given, false leaves it off.
  * @example errorBody(41001, { rid: false }) // '{"errcode":41001,"errmsg":"access_token missing"}'
  */
-export function errorBody(errcode: number, options: { rid: boolean; errmsg?: string }): string {
+export function errorBody(errcode: number, options: { rid: boolean | string; errmsg?: string }): string {
   const text = options.errmsg ?? errmsgFor(errcode) ?? 'system error';
-  const errmsg = options.rid ? `${text} rid: ${makeRid()}` : text;
+  const rid = options.rid === true ? makeRid() : options.rid;
+  const errmsg = rid ? `${text} rid: ${rid}` : text;
   return JSON.stringify({ errcode, errmsg });
 }

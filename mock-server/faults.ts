@@ -36,7 +36,7 @@ export interface QueuedFault extends MockFault {
 
 /**
  * Faults waiting for the next requests, first in first out; each request uses up one of the
- * first fault's `times`.
+ * `times` of the first fault that applies to its path (a fault without `path` applies to all).
  * @example
  * const faults = new FaultQueue();
  * faults.add({ errcode: -1, times: 2 });
@@ -50,12 +50,13 @@ export class FaultQueue {
     this.#queue.push({ ...rest, remaining: times });
   }
 
-  /** The fault for the next request, if any, counting it as used. */
-  take(): MockFault | undefined {
-    const head = this.#queue[0];
-    if (!head) return undefined;
+  /** The fault for the next request to `path`, if any, counting it as used. */
+  take(path?: string): MockFault | undefined {
+    const index = this.#queue.findIndex((fault) => fault.path === undefined || fault.path === path);
+    if (index === -1) return undefined;
+    const head = this.#queue[index];
     head.remaining -= 1;
-    if (head.remaining === 0) this.#queue.shift();
+    if (head.remaining === 0) this.#queue.splice(index, 1);
     const { remaining: _, ...fault } = head;
     return fault;
   }

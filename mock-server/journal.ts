@@ -121,3 +121,22 @@ export class Journal {
 export function redactToken(token: string): string {
   return `${token.slice(0, Math.min(6, Math.floor(token.length / 2)))}…`;
 }
+
+/**
+ * Query keys that carry a token, cut short wherever a request is shown.
+ * @example TOKEN_QUERY_KEYS.includes('component_access_token') // true
+ */
+export const TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
+
+/** JSON keys whose string values are secrets: tokens, the platform's secret and its ticket. */
+const SECRET_BODY_KEYS =
+  /("(?:access_token|component_access_token|component_appsecret|component_verify_ticket)"\s*:\s*")([^"]*)"/g;
+
+/**
+ * A request body as text with every secret in it (tokens, a component's secret and ticket) cut
+ * to a short prefix: a secret sent in a body is as secret as one in the query.
+ * @example redactBodyText('{"component_appsecret":"0123456789abcdef"}') // '{"component_appsecret":"012345…"}'
+ */
+export function redactBodyText(text: string): string {
+  return text.replace(SECRET_BODY_KEYS, (_m, head: string, secret: string) => `${head}${redactToken(secret)}"`);
+}

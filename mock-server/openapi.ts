@@ -1,6 +1,6 @@
+import { API_PATHS, type ApiPath, TOKEN_EXPIRES_S } from './api-facts.js';
 import { UPSTREAM_EXAMPLE_FUNCTIONS } from './default-data.js';
 import { ERROR_CODES } from './error-codes.js';
-import { GETSCFLIST_PATH } from './getscflist.js';
 import { SCHEMAS } from './validation.js';
 import { VERSION } from './version.js';
 
@@ -12,7 +12,55 @@ export const API_SCHEMA_FILES = [
   'wechat-error',
   'cloud-function',
   'status-reason',
+  'component-token-request',
+  'component-token-success',
+  'component-token-response',
+  'env-info',
+  'describeenvs-success',
+  'describeenvs-response',
+  'rid-get-request',
+  'rid-get-success',
+  'rid-get-response',
 ];
+
+type Errcode = keyof typeof ERROR_CODES;
+
+/** Codes any endpoint can answer: transient failures, quotas and authorisation, injected with POST /__mock/faults. */
+const COMMON_ERRCODES: readonly Errcode[] = [
+  '-1',
+  '-1000',
+  '45009',
+  '45011',
+  '48001',
+  '61004',
+  '61007',
+  '61011',
+  '76003',
+];
+const TOKEN_ERRCODES: readonly Errcode[] = ['41001', '40001', '40014', '42001', '85088'];
+
+/**
+ * The errcodes each endpoint's rules answer, in the order they are checked, then those a fault
+ * can inject anywhere. Every code of the catalogue is in at least one list.
+ * @example ENDPOINT_ERRCODES['/cgi-bin/openapi/rid/get'].includes('76001') // true
+ */
+export const ENDPOINT_ERRCODES: Record<ApiPath, readonly Errcode[]> = {
+  [API_PATHS.getscflist]: ['43002', ...TOKEN_ERRCODES, '44002', '47001', '40097', ...COMMON_ERRCODES],
+  [API_PATHS.describeenvs]: ['43002', ...TOKEN_ERRCODES, '47001', ...COMMON_ERRCODES],
+  [API_PATHS.componentToken]: [
+    '43002',
+    '44002',
+    '47001',
+    '41002',
+    '41004',
+    '40013',
+    '40125',
+    '61006',
+    '61005',
+    ...COMMON_ERRCODES,
+  ],
+  [API_PATHS.ridGet]: ['43002', ...TOKEN_ERRCODES, '44002', '47001', '40101', '76002', '76001', ...COMMON_ERRCODES],
+};
 
 const fileOf = (schema: { $id: string }) => schema.$id.slice(schema.$id.lastIndexOf('/') + 1);
 
@@ -47,9 +95,123 @@ const UPSTREAM_REQUEST = { env: 'myttest-8gu57so0bd9f9e8a' };
 
 const UPSTREAM_RESPONSE = { errcode: 0, errmsg: 'ok', total_count: 2, functions: UPSTREAM_EXAMPLE_FUNCTIONS };
 
+const EXAMPLE_RID = '6aac0064-355b48ab-4c5b487e';
+
+const TOKEN_PARAMETERS = [
+  {
+    name: 'access_token',
+    in: 'query',
+    required: false,
+    description:
+      '接口调用凭证, 可使用 component_access_token — the call credential. Only read from the query string; one of access_token and component_access_token is required (access_token wins when both are given).',
+    schema: { type: 'string', minLength: 1 },
+  },
+  {
+    name: 'component_access_token',
+    in: 'query',
+    required: false,
+    description: 'The same credential under the key WxJava, wechatpy and fastwego send on componenttcb routes.',
+    schema: { type: 'string', minLength: 1 },
+  },
+];
+
+interface Operation {
+  path: ApiPath;
+  operationId: string;
+  summary: string;
+  description: string;
+  parameters: object[];
+  request?: { title: string; required: boolean; example: unknown };
+  response: { title: string; example: unknown };
+}
+
+const OPERATIONS: Operation[] = [
+  {
+    path: API_PATHS.componentToken,
+    operationId: 'getComponentAccessToken',
+    summary: '获取令牌 — get a component_access_token',
+    description: `Exchanges the platform's appid, secret and latest component_verify_ticket for a token valid ${TOKEN_EXPIRES_S} s. A newer token leaves the previous one valid 5 more minutes (documented for cgi-bin/token, assumed here). The success has no errcode.`,
+    parameters: [],
+    request: {
+      title: 'ComponentTokenRequest',
+      required: true,
+      example: {
+        component_appid: 'wx0123456789abcdef',
+        component_appsecret: 'APPSECRET',
+        component_verify_ticket: 'ticket@@@TICKET',
+      },
+    },
+    response: {
+      title: 'ComponentTokenResponse',
+      example: { component_access_token: '61_COMPONENT_ACCESS_TOKEN', expires_in: TOKEN_EXPIRES_S },
+    },
+  },
+  {
+    path: API_PATHS.describeenvs,
+    operationId: 'describeEnvs',
+    summary: '获取环境信息 — list cloud development environments',
+    description: 'Lists the environments of the app. No body is needed (clients send {} or nothing).',
+    parameters: TOKEN_PARAMETERS,
+    request: { title: '', required: false, example: {} },
+    response: {
+      title: 'DescribeEnvsResponse',
+      example: {
+        errcode: 0,
+        errmsg: 'ok',
+        info_list: [
+          {
+            env: 'test-3g2k',
+            alias: 'test',
+            create_time: '2021-06-22 14:40:52',
+            update_time: '2021-06-22 14:41:09',
+            status: 'NORMAL',
+            package_id: 'baas_1',
+            package_name: '基础版1',
+            dbinstance_id: 'tnt-6pu9fsz7u',
+            bucket_id: '7465-test-3g2k-1258016615',
+          },
+        ],
+      },
+    },
+  },
+  {
+    path: API_PATHS.getscflist,
+    operationId: 'getCloudFunctionList',
+    summary: '获取云函数 — list cloud functions',
+    description: 'Lists the cloud functions of a cloud development environment, a page at a time.',
+    parameters: TOKEN_PARAMETERS,
+    request: { title: 'GetScfListRequest', required: true, example: UPSTREAM_REQUEST },
+    response: { title: 'GetScfListResponse', example: UPSTREAM_RESPONSE },
+  },
+  {
+    path: API_PATHS.ridGet,
+    operationId: 'getRidInfo',
+    summary: '查询rid信息 — look up the request behind a rid',
+    description: 'Finds the request behind the rid at the end of an errmsg. The token is read from access_token only.',
+    parameters: [TOKEN_PARAMETERS[0]],
+    request: { title: 'RidGetRequest', required: true, example: { rid: EXAMPLE_RID } },
+    response: {
+      title: 'RidGetResponse',
+      example: {
+        errcode: 0,
+        errmsg: 'ok',
+        request: {
+          invoke_time: 1795945725,
+          cost_in_ms: 3,
+          request_url: '/componenttcb/getscflist?access_token=61_AB…',
+          request_body: '{"env":"nope"}',
+          response_body: `{"errcode":40097,"errmsg":"invalid args rid: ${EXAMPLE_RID}"}`,
+          client_ip: '127.0.0.1',
+        },
+      },
+    },
+  },
+];
+
 /**
- * The OpenAPI 3.1 document of getCloudFunctionList, built at run time from the schemas/ files of
- * the API (see toComponent) and from the error catalogue, so it cannot drift from either.
+ * The OpenAPI 3.1 document of the endpoints this mock serves, built at run time from the
+ * schemas/ files of the API (see toComponent) and from the error catalogue, so it cannot drift
+ * from either.
  * @example JSON.stringify(buildOpenApi(), null, 2)
  */
 export function buildOpenApi() {
@@ -57,69 +219,69 @@ export function buildOpenApi() {
   const titles = new Map(api.map((schema) => [fileOf(schema), schema.title]));
   const schemas = Object.fromEntries(api.map((schema) => [schema.title, toComponent(schema, titles)]));
   const ref = (title: string) => ({ $ref: `#/components/schemas/${title}` });
-  const errorRows = Object.entries(ERROR_CODES)
-    .map(([errcode, { errmsg, when }]) => `| ${errcode} | ${errmsg} | ${when} |`)
-    .join('\n');
-  const errorExamples = Object.fromEntries(
-    Object.entries(ERROR_CODES).map(([errcode, { errmsg, when }]) => [
-      `errcode${errcode}`,
-      {
-        summary: `${errcode} ${errmsg}`,
-        description: when,
-        value: { errcode: Number(errcode), errmsg: `${errmsg} rid: 6aac0064-355b48ab-4c5b487e` },
-      },
-    ]),
-  );
-  return {
-    openapi: '3.1.0',
-    info: {
-      title: 'WeChat getCloudFunctionList (componenttcb/getscflist)',
-      version: VERSION,
-      description:
-        'Lists the cloud functions of a cloud development environment, for third-party platforms. Generated by wechat-scf-kit from its JSON Schemas. Every WeChat-level outcome is HTTP 200: a failure is errcode != 0 in the body, never an HTTP status.',
-    },
-    servers: [{ url: 'https://api.weixin.qq.com', description: 'WeChat' }],
-    paths: {
-      [GETSCFLIST_PATH]: {
-        post: {
-          operationId: 'getCloudFunctionList',
-          summary: '获取云函数 — list cloud functions',
-          parameters: [
-            {
-              name: 'access_token',
-              in: 'query',
-              required: true,
-              description:
-                '接口调用凭证, 可使用 component_access_token — the call credential. Only read from the query string.',
-              schema: { type: 'string', minLength: 1 },
-            },
-          ],
-          requestBody: {
-            required: true,
+  const paths: Record<string, unknown> = {};
+  for (const operation of OPERATIONS) {
+    const codes = ENDPOINT_ERRCODES[operation.path];
+    const errorRows = codes
+      .map((errcode) => `| ${errcode} | ${ERROR_CODES[errcode].errmsg} | ${ERROR_CODES[errcode].when} |`)
+      .join('\n');
+    const errorExamples = Object.fromEntries(
+      codes.map((errcode) => [
+        `errcode${errcode}`,
+        {
+          summary: `${errcode} ${ERROR_CODES[errcode].errmsg}`,
+          description: ERROR_CODES[errcode].when,
+          value: { errcode: Number(errcode), errmsg: `${ERROR_CODES[errcode].errmsg} rid: ${EXAMPLE_RID}` },
+        },
+      ]),
+    );
+    const { request } = operation;
+    paths[operation.path] = {
+      post: {
+        operationId: operation.operationId,
+        summary: operation.summary,
+        description: operation.description,
+        parameters: operation.parameters,
+        ...(request
+          ? {
+              requestBody: {
+                required: request.required,
+                content: {
+                  'application/json': {
+                    schema: request.title ? ref(request.title) : { type: 'object' },
+                    examples: { upstream: { value: request.example } },
+                  },
+                },
+              },
+            }
+          : {}),
+        responses: {
+          '200': {
+            description: `A success or a WeChat error (errcode != 0), both HTTP 200 with Content-Type application/json; encoding=utf-8.\n\n| errcode | errmsg | when |\n|---|---|---|\n${errorRows}`,
             content: {
               'application/json': {
-                schema: ref('GetScfListRequest'),
-                examples: { upstream: { value: UPSTREAM_REQUEST } },
-              },
-            },
-          },
-          responses: {
-            '200': {
-              description: `A success (errcode 0) or a WeChat error (errcode != 0), both HTTP 200 with Content-Type application/json; encoding=utf-8.\n\n| errcode | errmsg | when |\n|---|---|---|\n${errorRows}`,
-              content: {
-                'application/json': {
-                  schema: ref('GetScfListResponse'),
-                  examples: {
-                    upstream: { summary: 'the upstream example', value: UPSTREAM_RESPONSE },
-                    ...errorExamples,
-                  },
+                schema: ref(operation.response.title),
+                examples: {
+                  upstream: { summary: 'the upstream example', value: operation.response.example },
+                  ...errorExamples,
                 },
               },
             },
           },
         },
       },
+    };
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'WeChat cloud development for third-party platforms (componenttcb), as served by wechat-scf-kit',
+      version: VERSION,
+      description:
+        'The component token, environments, cloud functions and rid lookup. Generated by wechat-scf-kit from its JSON Schemas. Every WeChat-level outcome is HTTP 200: a failure is errcode != 0 in the body, never an HTTP status.',
     },
+    servers: [{ url: 'https://api.weixin.qq.com', description: 'WeChat' }],
+    paths,
     components: { schemas },
   };
 }

@@ -25,7 +25,8 @@ export interface ServerOptions extends MockOptions {
 export class ExposureError extends Error {}
 
 /** A running mock. */
-export interface RunningMock extends Pick<MockContext, 'store' | 'journal' | 'faults' | 'settings'> {
+export interface RunningMock
+  extends Pick<MockContext, 'store' | 'journal' | 'faults' | 'settings' | 'clock' | 'registry' | 'rids'> {
   /** Base URL, e.g. http://127.0.0.1:4020: use it in place of https://api.weixin.qq.com. */
   url: string;
   port: number;
@@ -76,7 +77,7 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const { store, journal, faults, settings } = app.mock;
+  const { store, journal, faults, settings, clock, registry, rids } = app.mock;
   return {
     url: `http://${urlHost}:${port}`,
     port,
@@ -87,6 +88,9 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     journal,
     faults,
     settings,
+    clock,
+    registry,
+    rids,
     close: () =>
       new Promise<void>((resolve) => {
         closing = true;

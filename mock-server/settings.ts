@@ -1,8 +1,11 @@
 import type { Request } from 'express';
 import type { MockDataFile } from '../generated/schemas.js';
+import type { MockClock } from './clock.js';
 import type { FaultQueue } from './faults.js';
 import type { Journal } from './journal.js';
+import type { RidMap } from './rid-map.js';
 import type { Store } from './store.js';
+import type { TokenRegistry } from './token-registry.js';
 
 /** What to answer for an env that is not in the data. */
 export type UnknownEnvMode = 'invalid-args' | 'no-qbase' | 'empty';
@@ -23,7 +26,7 @@ export interface MockOptions {
   control?: boolean;
   /** Unknown env: 'invalid-args' (40097), 'no-qbase' (85088) or 'empty' (errcode 0, no functions). Default 'invalid-args'. */
   unknownEnv?: UnknownEnvMode;
-  /** Journal capacity in entries; older entries are dropped and counted. Default 1000. */
+  /** Journal capacity in entries; older entries are dropped and counted. Also the number of rids kept for rid/get. Default 1000. */
   journalLimit?: number;
   /** Largest accepted request body in bytes; a larger one answers 47001. Default 1 MiB. */
   bodyLimit?: number;
@@ -142,12 +145,18 @@ export interface RequestRecord {
   clientClosedAt?: number;
 }
 
-/** The state one app serves: shared by the route and the control API. */
+/** The state one app serves: shared by the endpoints and the control API. */
 export interface MockContext {
   readonly settings: ResolvedSettings;
   readonly store: Store;
   readonly journal: Journal;
   readonly faults: FaultQueue;
+  /** The mock's clock: token and ticket expiry and the rid's time read it. */
+  readonly clock: MockClock;
+  /** Components, their tickets and the component tokens issued. */
+  readonly registry: TokenRegistry;
+  /** The requests behind the rids answered, for rid/get. */
+  readonly rids: RidMap;
   /** Records a finished API request in the journal and the log. */
   record(req: Request, record: RequestRecord): void;
 }

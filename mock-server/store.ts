@@ -1,4 +1,5 @@
-import type { CloudFunction, EnvData, MockDataFile, TokenState } from '../generated/schemas.js';
+import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenState } from '../generated/schemas.js';
+import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';
 import { NameIndex } from './name-index.js';
 
@@ -37,6 +38,8 @@ export interface EnvState {
   readonly functions: readonly StoredFunction[];
   /** Present for envs of INDEX_THRESHOLD functions or more. */
   readonly index?: NameIndex;
+  /** The env as describeenvs lists it. */
+  readonly info: EnvInfo;
 }
 
 /** The parameters of one page, already validated and defaulted. */
@@ -65,6 +68,8 @@ export class Store {
   #seed: number;
   #tokens = new Map<string, TokenState>();
   #envs = new Map<string, EnvState>();
+  #listeners: ((data: MockDataFile, seed: number) => void)[] = [];
+  #current: MockDataFile = {};
 
   constructor(data: MockDataFile, seed: number = data.seed ?? 1) {
     this.#initial = data;
@@ -83,6 +88,17 @@ export class Store {
     for (const [id, env] of Object.entries(data.envs ?? {})) envs.set(id, this.#buildEnv(id, env));
     this.#tokens = new Map(Object.entries(data.tokens ?? {}));
     this.#envs = envs;
+    this.#current = data;
+    for (const listener of this.#listeners) listener(data, this.#seed);
+  }
+
+  /**
+   * Calls `listener` now and whenever the whole data is loaded anew (replaced, reloaded or reset),
+   * so state kept beside the store (the token registry) follows the data.
+   */
+  onLoad(listener: (data: MockDataFile, seed: number) => void): void {
+    this.#listeners.push(listener);
+    listener(this.#current, this.#seed);
   }
 
   #buildEnv(id: string, env: EnvData): EnvState {
@@ -103,7 +119,8 @@ export class Store {
     });
     const functions = order.map((i) => stored[i]);
     const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
-    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}) };
+    const info = fakeEnvInfo(this.#seed, id, env);
+    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info };
   }
 
   /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */

@@ -4,22 +4,44 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { validateGetScfListRequest } from '../generated/request-validator.js';
 import type {
   CloudFunction,
+  ComponentTokenRequest,
+  ComponentTokenResponse,
+  ComponentTokenSuccess,
   ContractCaseFile,
+  DescribeEnvsResponse,
+  DescribeEnvsSuccess,
   EnvData,
+  EnvInfo,
   GetScfListRequest,
   GetScfListResponse,
   GetScfListSuccess,
+  MockClockAdvance,
   MockDataFile,
   MockFault,
+  MockTicketPush,
+  RidGetRequest,
+  RidGetResponse,
+  RidGetSuccess,
   WechatError,
 } from '../generated/schemas.js';
 import cloudFunctionSchema from '../schemas/cloud-function.schema.json' with { type: 'json' };
+import componentTokenRequestSchema from '../schemas/component-token-request.schema.json' with { type: 'json' };
+import componentTokenResponseSchema from '../schemas/component-token-response.schema.json' with { type: 'json' };
+import componentTokenSuccessSchema from '../schemas/component-token-success.schema.json' with { type: 'json' };
 import contractCasesSchema from '../schemas/contract-cases.schema.json' with { type: 'json' };
 import dataFileSchema from '../schemas/data-file.schema.json' with { type: 'json' };
+import describeEnvsResponseSchema from '../schemas/describeenvs-response.schema.json' with { type: 'json' };
+import describeEnvsSuccessSchema from '../schemas/describeenvs-success.schema.json' with { type: 'json' };
+import envInfoSchema from '../schemas/env-info.schema.json' with { type: 'json' };
 import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
 import responseSchema from '../schemas/getscflist-response.schema.json' with { type: 'json' };
 import successSchema from '../schemas/getscflist-success.schema.json' with { type: 'json' };
+import clockSchema from '../schemas/mock-clock.schema.json' with { type: 'json' };
 import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' };
+import ticketSchema from '../schemas/mock-ticket.schema.json' with { type: 'json' };
+import ridGetRequestSchema from '../schemas/rid-get-request.schema.json' with { type: 'json' };
+import ridGetResponseSchema from '../schemas/rid-get-response.schema.json' with { type: 'json' };
+import ridGetSuccessSchema from '../schemas/rid-get-success.schema.json' with { type: 'json' };
 import statusReasonSchema from '../schemas/status-reason.schema.json' with { type: 'json' };
 import errorSchema from '../schemas/wechat-error.schema.json' with { type: 'json' };
 
@@ -34,8 +56,19 @@ export const SCHEMAS = [
   successSchema,
   errorSchema,
   responseSchema,
+  componentTokenRequestSchema,
+  componentTokenSuccessSchema,
+  componentTokenResponseSchema,
+  envInfoSchema,
+  describeEnvsSuccessSchema,
+  describeEnvsResponseSchema,
+  ridGetRequestSchema,
+  ridGetSuccessSchema,
+  ridGetResponseSchema,
   dataFileSchema,
   faultSchema,
+  clockSchema,
+  ticketSchema,
   contractCasesSchema,
 ] as const;
 
@@ -107,6 +140,28 @@ export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
 export const isContractCaseFile = compiled<ContractCaseFile>(contractCasesSchema);
 /** True for a fault for POST /__mock/faults. @example if (!isMockFault(value)) describeErrors(isMockFault.errors) */
 export const isMockFault = compiled<MockFault>(faultSchema);
+/** True for an api_component_token request body. @example if (!isComponentTokenRequest(value)) describeErrors(isComponentTokenRequest.errors) */
+export const isComponentTokenRequest = compiled<ComponentTokenRequest>(componentTokenRequestSchema);
+/** True for an api_component_token success. @example if (!isComponentTokenSuccess(value)) describeErrors(isComponentTokenSuccess.errors) */
+export const isComponentTokenSuccess = compiled<ComponentTokenSuccess>(componentTokenSuccessSchema);
+/** True for any 200 body of api_component_token. @example isComponentTokenResponse(JSON.parse(text)) */
+export const isComponentTokenResponse = compiled<ComponentTokenResponse>(componentTokenResponseSchema);
+/** True for one env as describeenvs lists it. @example if (!isEnvInfo(value)) describeErrors(isEnvInfo.errors) */
+export const isEnvInfo = compiled<EnvInfo>(envInfoSchema);
+/** True for a describeenvs success. @example if (!isDescribeEnvsSuccess(value)) describeErrors(isDescribeEnvsSuccess.errors) */
+export const isDescribeEnvsSuccess = compiled<DescribeEnvsSuccess>(describeEnvsSuccessSchema);
+/** True for any 200 body of describeenvs. @example isDescribeEnvsResponse(JSON.parse(text)) */
+export const isDescribeEnvsResponse = compiled<DescribeEnvsResponse>(describeEnvsResponseSchema);
+/** True for a rid/get request body. @example if (!isRidGetRequest(value)) describeErrors(isRidGetRequest.errors) */
+export const isRidGetRequest = compiled<RidGetRequest>(ridGetRequestSchema);
+/** True for a rid/get success. @example if (!isRidGetSuccess(value)) describeErrors(isRidGetSuccess.errors) */
+export const isRidGetSuccess = compiled<RidGetSuccess>(ridGetSuccessSchema);
+/** True for any 200 body of rid/get. @example isRidGetResponse(JSON.parse(text)) */
+export const isRidGetResponse = compiled<RidGetResponse>(ridGetResponseSchema);
+/** True for a body of POST /__mock/clock. @example if (!isMockClockAdvance(value)) describeErrors(isMockClockAdvance.errors) */
+export const isMockClockAdvance = compiled<MockClockAdvance>(clockSchema);
+/** True for a body of POST /__mock/components/:appid/ticket. @example if (!isMockTicketPush(value)) describeErrors(isMockTicketPush.errors) */
+export const isMockTicketPush = compiled<MockTicketPush>(ticketSchema);
 /** True for one env of a data document. @example if (!isEnvData(value)) describeErrors(isEnvData.errors) */
 export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/envData` });
 /** True for an env id. @example if (!isEnvId(value)) describeErrors(isEnvId.errors) */

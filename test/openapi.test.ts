@@ -4,9 +4,10 @@ import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { API_PATH_LIST } from '../mock-server/api-facts.js';
 import { createApp } from '../mock-server/app.js';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
-import { API_SCHEMA_FILES, buildOpenApi } from '../mock-server/openapi.js';
+import { API_SCHEMA_FILES, buildOpenApi, ENDPOINT_ERRCODES } from '../mock-server/openapi.js';
 import { runCli } from './cli-process.js';
 
 const schemasDir = new URL('../schemas/', import.meta.url);
@@ -40,12 +41,25 @@ describe('the OpenAPI 3.1 document', () => {
     }
   });
 
-  it('names every errcode with its meaning and trigger, with an example each', () => {
-    const response = buildOpenApi().paths['/componenttcb/getscflist'].post.responses['200'];
-    for (const [errcode, { errmsg, when }] of Object.entries(ERROR_CODES)) {
-      expect(response.description).toContain(`| ${errcode} | ${errmsg} | ${when} |`);
-      expect(response.content['application/json'].examples).toHaveProperty(`errcode${errcode}`);
+  it('names every errcode an endpoint answers with its meaning and trigger, with an example each', () => {
+    const paths = buildOpenApi().paths as Record<
+      string,
+      { post: { responses: { '200': { description: string; content: Record<string, { examples: object }> } } } }
+    >;
+    expect(Object.keys(paths).sort()).toEqual([...API_PATH_LIST].sort());
+    for (const path of API_PATH_LIST) {
+      const response = paths[path].post.responses['200'];
+      for (const errcode of ENDPOINT_ERRCODES[path]) {
+        const { errmsg, when } = ERROR_CODES[errcode];
+        expect(response.description).toContain(`| ${errcode} | ${errmsg} | ${when} |`);
+        expect(response.content['application/json'].examples).toHaveProperty(`errcode${errcode}`);
+      }
     }
+  });
+
+  it('gives every errcode of the catalogue to at least one endpoint', () => {
+    const listed = new Set(Object.values(ENDPOINT_ERRCODES).flat());
+    expect(Object.keys(ERROR_CODES).filter((errcode) => !listed.has(errcode as keyof typeof ERROR_CODES))).toEqual([]);
   });
 
   it('is served by the mock at /__mock/openapi.json', async () => {
