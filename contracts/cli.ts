@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/args.js';
 import { loadCases } from './cases.js';
+import { loadFlows } from './flows.js';
 import { processClient } from './process-client.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
@@ -56,7 +57,7 @@ Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
 
 function checkCaseIds(ids: string[] | undefined): void {
   if (!ids) return;
-  const known = new Set(loadCases().map((c) => c.id));
+  const known = new Set([...loadCases(), ...loadFlows()].map((c) => c.id));
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`unknown case ${unknown.join(', ')}; ids look like GSL-PAGE-001`);
 }

@@ -6,6 +6,7 @@
  * describeClientContract('my client', { createClient: (ctx) => makeClient(ctx) });
  */
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
+export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
 export { parseClientOutput, processClient } from './process-client.js';
 export { formatFailure, formatJunit, formatPretty } from './report.js';
 export { type CaseResult, summarise } from './results.js';
@@ -20,6 +21,7 @@ export {
   runClientCase,
   runClientContract,
 } from './verify-client.js';
+export { type FlowRunOptions, verifyFlows } from './verify-flows.js';
 export { type ServerVerification, type VerifyServerOptions, verifyServer } from './verify-server.js';
 export {
   type ContractClient,

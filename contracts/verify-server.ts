@@ -5,6 +5,7 @@ import { type CaseVariables, isPortable, type LoadedCase, loadCases, stateFor, s
 import { checkInvariant, checkWechatBody, readWechatAnswer } from './expectations.js';
 import { type RawRequest, type RawResponse, sendRaw, toCurl } from './http.js';
 import { type CaseResult, redactResult, shorten } from './results.js';
+import { verifyFlows } from './verify-flows.js';
 
 /** Options of verifyServer. */
 export interface VerifyServerOptions {
@@ -224,6 +225,20 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
         : { ...base, status: 'fail', problems, actual: describeAnswer(res), curl, durationMs };
     results.push(redactResult(result, [vars.TOKEN]));
   }
+  // The flows: the other endpoints (token, describeenvs, rid/get), several steps each.
+  results.push(
+    ...(await verifyFlows({
+      baseUrl: options.baseUrl,
+      vars,
+      controlApi,
+      given: { accessToken: options.accessToken !== undefined, env: options.env !== undefined },
+      send: async (req) =>
+        budget.take() ? sendRaw(req, timeoutMs) : { kind: 'error', message: `request budget of ${budget.limit} spent` },
+      control: (method, path, body) => control(options.baseUrl, method, path, body, timeoutMs),
+      selected: (id) => !options.cases || options.cases.includes(id),
+      budgetLeft: () => budget.limit - budget.sent,
+    })),
+  );
   if (controlApi) await control(options.baseUrl, 'POST', '/reset', undefined, timeoutMs).catch(() => undefined);
   return { reachable: true, control: controlApi, results, requestsSent: budget.sent };
 }

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
+import { API_PATHS } from './api-facts.js';
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { createCliLogger } from './cli-log.js';
 import { DataError, loadDataFile } from './data-file.js';
@@ -157,16 +158,19 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     log: logger.request,
   });
   const tokenCount = Object.keys(mock.store.tokens()).length;
+  const componentCount = mock.registry.appids().length;
   const dashboard = `${mock.url}/__mock/`;
   const control = mock.settings.control
-    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
+    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
     : 'off (--no-control)';
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
       `  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`,
+      `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet}`,
       `  envs:    ${describeEnvs(mock)}`,
       `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
+      `  components: ${componentCount === 0 ? 'any appid, secret and ticket get a token' : `${componentCount} listed in the data`}`,
       `  control: ${control}`,
       `  try:     ${exampleCurl(mock)}`,
     ],

@@ -34,7 +34,10 @@ export const ERROR_CODES = {
     errmsg: 'rid not found',
     when: 'rid/get: a well-formed rid this mock did not issue, forgot, or issued over 7 days (mock time) ago',
   },
-  '76002': { errmsg: 'rid is invalid', when: 'rid/get: a rid that is not <hex8>-<hex8>-<hex8>' },
+  '76002': {
+    errmsg: 'rid is invalid',
+    when: 'rid/get: a rid not shaped like 6aac0064-355b48ab-4c5b487e (three groups of 8 lower-case hex digits)',
+  },
   '76003': { errmsg: 'no permission', when: 'a fault injected with POST /__mock/faults' },
   '40097': { errmsg: 'invalid args', when: 'env is not in the data (see --unknown-env)' },
   '41001': {

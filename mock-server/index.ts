@@ -1,5 +1,6 @@
 /**
- * wechat-scf-kit: an offline fake of WeChat's getCloudFunctionList API, its schemas and types.
+ * wechat-scf-kit: an offline fake of WeChat's getCloudFunctionList API and its neighbours (the
+ * component token, describeenvs, rid/get), their schemas and types.
  * @example
  * import { startMockServer } from 'wechat-scf-kit';
  * const mock = await startMockServer();
@@ -10,27 +11,48 @@
  * await mock.close();
  */
 export type * from '../generated/schemas.js';
+export {
+  API_PATH_LIST,
+  API_PATHS,
+  type ApiPath,
+  TICKET_VALID_S,
+  TOKEN_EXPIRES_S,
+  TOKEN_OVERLAP_S,
+} from './api-facts.js';
+export type { ApiCall, ApiState, Outcome } from './api-request.js';
 export { createApp, type MockApp } from './app.js';
+export { type ClockView, MockClock } from './clock.js';
+export { answerComponentToken } from './component-token.js';
 export { checkEnvData, checkMockData, DataError, loadDataFile } from './data-file.js';
 export { DEFAULT_DATA } from './default-data.js';
+export { answerDescribeEnvs } from './describeenvs.js';
 export { ERROR_CODES, errmsgFor, errorBody, makeRid } from './error-codes.js';
 export { buildFunctions, formatBeijingTime } from './fake-functions.js';
 export { checkFault, FaultQueue } from './faults.js';
 export { answerGetScfList, GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from './getscflist.js';
 export { Journal, type JournalEntry, redactToken } from './journal.js';
 export { buildOpenApi } from './openapi.js';
+export { answerRidGet } from './rid-get.js';
+export { RidMap, type RidRequest } from './rid-map.js';
 export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './store.js';
+export { type IssuedTokenView, type IssueResult, TokenRegistry } from './token-registry.js';
 export {
   describeErrors,
   formatIssues,
   getAjv,
   isCloudFunction,
+  isComponentTokenResponse,
+  isComponentTokenSuccess,
+  isDescribeEnvsResponse,
+  isDescribeEnvsSuccess,
   isGetScfListRequest,
   isGetScfListResponse,
   isGetScfListSuccess,
   isMockDataFile,
+  isRidGetResponse,
+  isRidGetSuccess,
   isWechatError,
   SCHEMAS,
   type ValidationIssue,

@@ -8,6 +8,7 @@ import type {
   ComponentTokenResponse,
   ComponentTokenSuccess,
   ContractCaseFile,
+  ContractFlowFile,
   DescribeEnvsResponse,
   DescribeEnvsSuccess,
   EnvData,
@@ -29,6 +30,7 @@ import componentTokenRequestSchema from '../schemas/component-token-request.sche
 import componentTokenResponseSchema from '../schemas/component-token-response.schema.json' with { type: 'json' };
 import componentTokenSuccessSchema from '../schemas/component-token-success.schema.json' with { type: 'json' };
 import contractCasesSchema from '../schemas/contract-cases.schema.json' with { type: 'json' };
+import contractFlowsSchema from '../schemas/contract-flows.schema.json' with { type: 'json' };
 import dataFileSchema from '../schemas/data-file.schema.json' with { type: 'json' };
 import describeEnvsResponseSchema from '../schemas/describeenvs-response.schema.json' with { type: 'json' };
 import describeEnvsSuccessSchema from '../schemas/describeenvs-success.schema.json' with { type: 'json' };
@@ -70,6 +72,7 @@ export const SCHEMAS = [
   clockSchema,
   ticketSchema,
   contractCasesSchema,
+  contractFlowsSchema,
 ] as const;
 
 /**
@@ -138,6 +141,8 @@ export const isCloudFunction = compiled<CloudFunction>(cloudFunctionSchema);
 export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
 /** True for a contract case file. @example if (!isContractCaseFile(value)) describeErrors(isContractCaseFile.errors) */
 export const isContractCaseFile = compiled<ContractCaseFile>(contractCasesSchema);
+/** True for a contract flow file. @example if (!isContractFlowFile(value)) describeErrors(isContractFlowFile.errors) */
+export const isContractFlowFile = compiled<ContractFlowFile>(contractFlowsSchema);
 /** True for a fault for POST /__mock/faults. @example if (!isMockFault(value)) describeErrors(isMockFault.errors) */
 export const isMockFault = compiled<MockFault>(faultSchema);
 /** True for an api_component_token request body. @example if (!isComponentTokenRequest(value)) describeErrors(isComponentTokenRequest.errors) */

@@ -38,6 +38,16 @@ describe('README.md', () => {
     expect(readme).toContain(`// res.text === '${res.text}'`);
   });
 
+  it('shows the token api_component_token really answers first on the default data', async () => {
+    const res = await request(createApp())
+      .post('/cgi-bin/component/api_component_token')
+      .set('Content-Type', 'application/x-www-form-urlencoded')
+      .send(
+        '{"component_appid":"wx0123456789abcdef","component_appsecret":"APPSECRET","component_verify_ticket":"ticket@@@TICKET"}',
+      );
+    expect(readme).toContain(`\n${res.text}\n`);
+  });
+
   it('shows what its curl really answers on the default data', async () => {
     const res = await request(createApp())
       .post('/componenttcb/getscflist?access_token=ACCESS_TOKEN')

@@ -1,0 +1,176 @@
+import type { ContractFlow, ContractFlowExpectation, MockDataFile } from '../generated/schemas.js';
+import { API_PATHS } from '../mock-server/api-facts.js';
+import {
+  describeErrors,
+  formatIssues,
+  isComponentTokenSuccess,
+  isContractFlowFile,
+  isDescribeEnvsSuccess,
+  isGetScfListSuccess,
+  isRidGetSuccess,
+  isWechatError,
+  type Validator,
+} from '../mock-server/validation.js';
+import envs from './flows/envs.json' with { type: 'json' };
+import keys from './flows/keys.json' with { type: 'json' };
+import rids from './flows/rids.json' with { type: 'json' };
+import tokens from './flows/tokens.json' with { type: 'json' };
+
+/**
+ * The flow files shipped in contracts/flows/, by file name.
+ * @example Object.keys(FLOW_FILES) // ['tokens.json', 'keys.json', 'envs.json', 'rids.json']
+ */
+export const FLOW_FILES: Record<string, unknown> = {
+  'tokens.json': tokens,
+  'keys.json': keys,
+  'envs.json': envs,
+  'rids.json': rids,
+};
+
+/** A flow with its file's default state applied. */
+export interface LoadedFlow extends ContractFlow {
+  file: string;
+}
+
+const CONTROL_STEPS = ['advance_s', 'push_ticket', 'fault'] as const;
+
+/**
+ * Checks one flow file against schemas/contract-flows.schema.json and the rules a schema cannot say.
+ * @example checkFlowFile('mine.json', JSON.parse(text)) // the flows, with the file's default state applied
+ * @throws Error naming the file and the path of the bad value
+ */
+export function checkFlowFile(file: string, value: unknown): LoadedFlow[] {
+  if (!isContractFlowFile(value))
+    throw new Error(`${file}: ${formatIssues(describeErrors(isContractFlowFile.errors))}`);
+  return value.flows.map((flow, index) => {
+    flow.steps.forEach((step, at) => {
+      const where = `${file}: flows[${index}] (${flow.id}) steps[${at}]`;
+      const kinds = [...(step.call ? ['call'] : []), ...CONTROL_STEPS.filter((key) => step[key] !== undefined)];
+      if (kinds.length !== 1) throw new Error(`${where}: needs exactly one of call, advance_s, push_ticket, fault`);
+      if (step.call && !step.expect) throw new Error(`${where}: a call needs expect`);
+      if (!step.call && step.expect) throw new Error(`${where}: expect goes with a call`);
+      if (step.call?.body !== undefined && step.call.raw_body !== undefined)
+        throw new Error(`${where}: call has both body and raw_body`);
+    });
+    if (flow.portable && flow.steps.some((step) => !step.call))
+      throw new Error(`${file}: flows[${index}] (${flow.id}): a portable flow has only call steps`);
+    const state = flow.state ?? value.defaults?.state;
+    return { ...flow, ...(state ? { state } : {}), file };
+  });
+}
+
+/**
+ * Every shipped flow, in file order, checked once.
+ * @example loadFlows().filter((f) => f.portable).length
+ */
+export function loadFlows(): LoadedFlow[] {
+  const flows = Object.entries(FLOW_FILES).flatMap(([file, value]) => checkFlowFile(file, value));
+  const seen = new Set<string>();
+  for (const flow of flows) {
+    if (seen.has(flow.id)) throw new Error(`${flow.file}: flow id ${flow.id} is used twice`);
+    seen.add(flow.id);
+  }
+  return flows;
+}
+
+/**
+ * True when a flow needs the control API: a clock, ticket or fault step, or state it must arrange.
+ * @example needsControl(loadFlows()[0]) // true
+ */
+export function needsControl(flow: LoadedFlow): boolean {
+  return flow.portable !== true;
+}
+
+/**
+ * Replaces `$NAME` placeholders in strings and object keys, deeply, from `vars`; unknown ones stay.
+ * @example fill({ rid: '$RID' }, { RID: '6aac0064-355b48ab-4c5b487e' }) // { rid: '6aac0064-355b48ab-4c5b487e' }
+ */
+export function fill<T>(value: T, vars: Readonly<Record<string, string>>): T {
+  const text = (s: string) => s.replace(/\$([A-Z][A-Z0-9_]*)/g, (whole, name: string) => vars[name] ?? whole);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) return v.map(walk);
+    if (v !== null && typeof v === 'object') {
+      return Object.fromEntries(Object.entries(v).map(([key, inner]) => [text(key), walk(inner)]));
+    }
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/**
+ * The data a flow arranges where a control API exists.
+ * @example flowState(flow, { TOKEN: 't', ENV: 'e' }).tokens // { t: 'valid' }
+ */
+export function flowState(flow: LoadedFlow, vars: Readonly<Record<string, string>>): MockDataFile {
+  return fill(flow.state ?? { tokens: { $TOKEN: 'valid' }, envs: { $ENV: { generate: 5 } } }, vars);
+}
+
+const SUCCESS: Record<string, Validator<unknown>> = {
+  [API_PATHS.getscflist]: isGetScfListSuccess,
+  [API_PATHS.describeenvs]: isDescribeEnvsSuccess,
+  [API_PATHS.componentToken]: isComponentTokenSuccess,
+  [API_PATHS.ridGet]: isRidGetSuccess,
+};
+
+const RID_SUFFIX = / rid: ([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})$/;
+const show = (value: unknown) => JSON.stringify(value);
+
+/** Where `actual` differs from `wanted` (objects on wanted's keys, arrays element by element). */
+function differences(wanted: unknown, actual: unknown, path: string): string[] {
+  if (Array.isArray(wanted)) {
+    if (!Array.isArray(actual)) return [`${path || 'the body'} is ${show(actual)}, expected an array`];
+    if (actual.length !== wanted.length) return [`${path} has ${actual.length} items, expected ${wanted.length}`];
+    return wanted.flatMap((item, i) => differences(item, actual[i], `${path}[${i}]`));
+  }
+  if (wanted !== null && typeof wanted === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${path || 'the body'} is ${show(actual)}, expected an object`];
+    return Object.entries(wanted).flatMap(([key, inner]) =>
+      differences(inner, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
+    );
+  }
+  return Object.is(wanted, actual) ? [] : [`${path} is ${show(actual)}, expected ${show(wanted)}`];
+}
+
+/**
+ * Checks the parsed body of a flow's call: the errcode (a number; none for a token success), the
+ * endpoint's success schema or the error schema, errmsg and rid, and body_includes.
+ * @example checkFlowBody('/cgi-bin/openapi/rid/get', { errcode: 76001 }, body) // [] when it holds
+ */
+export function checkFlowBody(path: string, expect: ContractFlowExpectation, body: unknown): string[] {
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    return [`the body is ${show(body)}, not a JSON object`];
+  const { errcode } = body as { errcode?: unknown };
+  if (typeof errcode === 'string') return [`errcode is the string ${show(errcode)}; WeChat sends a number`];
+  const tokenSuccess = path === API_PATHS.componentToken && errcode === undefined;
+  if (typeof errcode !== 'number' && !tokenSuccess) return ['the body has no numeric errcode'];
+  const answered = tokenSuccess ? 0 : (errcode as number);
+  const problems: string[] = [];
+  if (answered !== expect.errcode) problems.push(`errcode ${answered}, expected ${expect.errcode}`);
+  if (answered === 0) {
+    const valid = SUCCESS[path];
+    if (valid && !valid(body))
+      problems.push(`the success breaks its schema: ${formatIssues(describeErrors(valid.errors))}`);
+  } else {
+    if (!isWechatError(body))
+      problems.push(`the error body breaks the error schema: ${formatIssues(describeErrors(isWechatError.errors))}`);
+    const errmsg = String((body as { errmsg?: unknown }).errmsg);
+    if (expect.errmsg !== undefined && errmsg.replace(RID_SUFFIX, '') !== expect.errmsg)
+      problems.push(`errmsg ${show(errmsg.replace(RID_SUFFIX, ''))} before the rid, expected ${show(expect.errmsg)}`);
+    if (expect.rid && !RID_SUFFIX.test(errmsg))
+      problems.push(`errmsg ${show(errmsg)} has no " rid: <hex8>-<hex8>-<hex8>" suffix`);
+  }
+  if (problems.length === 0 && expect.body_includes !== undefined)
+    problems.push(...differences(expect.body_includes, body, ''));
+  return problems;
+}
+
+/**
+ * The rid at the end of an errmsg, if any.
+ * @example ridOf({ errcode: 1, errmsg: 'x rid: 6aac0064-355b48ab-4c5b487e' }) // '6aac0064-355b48ab-4c5b487e'
+ */
+export function ridOf(body: unknown): string | undefined {
+  const errmsg = (body as { errmsg?: unknown } | null)?.errmsg;
+  return typeof errmsg === 'string' ? RID_SUFFIX.exec(errmsg)?.[1] : undefined;
+}
