@@ -116,7 +116,8 @@ export function controlRouter(context: MockContext): Router {
   });
 
   router.get('/requests', (req, res) => {
-    res.json(journal.snapshot(integerQuery(req, 'after', 0, 0, Number.MAX_SAFE_INTEGER)));
+    const after = integerQuery(req, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
+    res.json(journal.snapshot(after, integerQuery(req, 'limit', journal.capacity, 1, 1_000_000)));
   });
   router.delete('/requests', (_req, res) => {
     res.json({ cleared: journal.clear() });

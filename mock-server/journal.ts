@@ -91,12 +91,13 @@ export class Journal {
   }
 
   /**
-   * The entries kept, oldest first; with `after`, only those recorded at or after that cursor.
-   * A cursor past `next` (one from an earlier process) counts as 0.
+   * The entries kept, oldest first; with `after`, only those recorded at or after that cursor, and
+   * with `limit`, only the newest `limit` of those. A cursor past `next` (one from an earlier
+   * process) counts as 0.
    */
-  snapshot(after = 0): JournalSnapshot {
+  snapshot(after = 0, limit = Number.POSITIVE_INFINITY): JournalSnapshot {
     const oldest = this.#recorded - this.#size;
-    const from = after > this.#recorded ? 0 : Math.max(0, after - oldest);
+    const from = Math.max(after > this.#recorded ? 0 : after - oldest, this.#size - limit, 0);
     const requests: JournalEntry[] = [];
     for (let i = from; i < this.#size; i++)
       requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);

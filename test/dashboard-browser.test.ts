@@ -337,6 +337,7 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
 
     it('edits the token table, and the API answers by it', async () => {
       const { page } = await open(mock, '#control');
+      await page.locator('#token-table[data-loaded]').waitFor({ state: 'attached', timeout: 2000 });
       await page.click('#token-add');
       await page.locator('#token-table tbody tr').nth(0).locator('input').fill('tok-ok');
       await page.click('#token-add');

@@ -108,6 +108,15 @@ describe('GET /__mock/requests?after=CURSOR', () => {
     expect(snap.requests).toHaveLength(1);
   });
 
+  it('gives only the newest `limit` of them with limit', async () => {
+    const app = createApp({ data: TEST_DATA });
+    for (let i = 0; i < 5; i++) await post(app, { env: 'prod-1', offset: i });
+    const snap = (await request(app).get('/__mock/requests?after=1&limit=2')).body;
+    expect(snap.requests.map((r: { seq: number }) => r.seq)).toEqual([4, 5]);
+    expect(snap).toMatchObject({ oldest: 0, next: 5 });
+    expect((await request(app).get('/__mock/requests?limit=0')).status).toBe(400);
+  });
+
   it('treats a cursor from a restarted mock (past next) as 0', async () => {
     const app = createApp({ data: TEST_DATA });
     await post(app, { env: 'prod-1' });

@@ -75,15 +75,24 @@ function tokenRow(token = '', state = 'valid') {
     el('td', {}, select),
     el('td', {}, remove),
   );
-  remove.addEventListener('click', () => tr.remove());
+  remove.addEventListener('click', () => {
+    editing = true;
+    tr.remove();
+  });
   return tr;
 }
 
-export async function loadTokens() {
+/** Set while the table has edits not yet saved, so a reload does not throw them away. */
+let editing = false;
+
+export async function loadTokens({ force = false } = {}) {
   const { tokens } = await control('GET', '/tokens');
+  if (editing && !force) return;
+  editing = false;
   const rows = Object.entries(tokens).map(([token, state]) => tokenRow(token, state));
   $('#token-table tbody').replaceChildren(...rows);
   $('#token-none').hidden = rows.length > 0;
+  $('#token-table').dataset.loaded = '';
 }
 
 export function setupControl(afterReset) {
@@ -109,7 +118,11 @@ export function setupControl(afterReset) {
       await loadFaults();
     }),
   );
+  $('#token-form').addEventListener('input', () => {
+    editing = true;
+  });
   $('#token-add').addEventListener('click', () => {
+    editing = true;
     const row = tokenRow();
     $('#token-table tbody').append(row);
     $('#token-none').hidden = true;
@@ -131,7 +144,7 @@ export function setupControl(afterReset) {
           ? 'Saved: no tokens listed, any non-empty access_token is accepted.'
           : `Saved ${count} token${count === 1 ? '' : 's'}.`,
       );
-      await loadTokens();
+      await loadTokens({ force: true });
     }),
   );
   $('#reset').addEventListener(
@@ -139,7 +152,7 @@ export function setupControl(afterReset) {
     act(async () => {
       const { envs } = await control('POST', '/reset');
       notify(`Reset: ${envs.length} env${envs.length === 1 ? '' : 's'} as at start-up; journal and faults cleared.`);
-      await Promise.all([loadFaults(), loadTokens(), afterReset()]);
+      await Promise.all([loadFaults(), loadTokens({ force: true }), afterReset()]);
     }),
   );
 }

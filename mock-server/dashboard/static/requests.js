@@ -9,7 +9,12 @@ const JOURNAL_BODY_CHARS = 16 * 1024;
 let entries = [];
 let cursor = 0;
 let dropped = 0;
+let skipped = 0;
 let selected;
+
+// A poll brings at most this many: under a flood of requests the page shows the newest, and the mock
+// does not serialise its whole journal twice a second.
+const POLL_LIMIT = 250;
 
 /**
  * Asks for what is new since the last poll. Polling (not server-sent events) because EventSource
@@ -18,13 +23,15 @@ let selected;
  * @returns whether anything changed
  */
 export async function pollJournal() {
-  const snap = await control('GET', `/requests?after=${cursor}`);
+  const snap = await control('GET', `/requests?after=${cursor}${cursor > 0 ? `&limit=${POLL_LIMIT}` : ''}`);
   let changed = snap.dropped !== dropped;
   if (snap.next < cursor) {
     entries = []; // a restarted mock: its cursors start again
+    cursor = 0;
     changed = true;
   }
   const first = snap.next - snap.requests.length;
+  skipped += Math.max(0, first - Math.max(cursor, snap.oldest));
   snap.requests.forEach((entry, i) => {
     entries.push({ ...entry, cursor: first + i, env: envOf(entry), errmsg: errmsgOf(entry) });
   });
@@ -98,8 +105,15 @@ export function render() {
       ? `${entries.length} request${entries.length === 1 ? '' : 's'}`
       : `${shown.length} of ${entries.length} shown`;
   const droppedNote = $('#dropped');
-  droppedNote.hidden = dropped === 0;
-  droppedNote.textContent = `dropped ${dropped.toLocaleString('en')} older (journal keeps the newest ${entries.length.toLocaleString('en')})`;
+  droppedNote.hidden = dropped === 0 && skipped === 0;
+  droppedNote.textContent = [
+    dropped > 0
+      ? `dropped ${dropped.toLocaleString('en')} older (the journal keeps the newest ${entries.length.toLocaleString('en')})`
+      : '',
+    skipped > 0 ? `${skipped.toLocaleString('en')} came faster than the page polls and were not fetched` : '',
+  ]
+    .filter(Boolean)
+    .join('; ');
   if (selected !== undefined && !entries.some((entry) => entry.cursor === selected)) showDetail(undefined);
 }
 
