@@ -260,6 +260,29 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       expect(JSON.parse(stdout).errcode).toBe(47001);
     });
 
+    it('lists requests of every endpoint, and shows the component tokens issued', async () => {
+      const { page } = await open(mock, '#control');
+      await page.locator('#token-table[data-loaded]').waitFor({ state: 'attached', timeout: 2000 });
+      expect(await page.locator('#issued-none').isVisible()).toBe(true);
+      const res = await fetch(`${mock.url}/cgi-bin/component/api_component_token`, {
+        method: 'POST',
+        body: JSON.stringify({
+          component_appid: 'wx-component-1',
+          component_appsecret: 'secret-1',
+          component_verify_ticket: 'ticket-1',
+        }),
+      });
+      const issued = (await res.json()) as { component_access_token: string };
+      expect(issued.component_access_token).toBeTruthy();
+      await callApi(mock, { env: 'prod-1' }, issued.component_access_token);
+      await page.click('#tabs a[href="#requests"]');
+      await rowWith(page, '/cgi-bin/component/api_component_token').waitFor({ timeout: 2000 });
+      expect(await page.locator('#journal-table tbody tr').count()).toBe(2);
+      await page.click('#tabs a[href="#control"]');
+      await page.locator('#issued-table tbody tr', { hasText: 'wx-component-1' }).waitFor({ timeout: 2000 });
+      expect(await page.locator('#issued-table tbody tr').first().innerText()).toContain('valid');
+    });
+
     it('filters by errcode and env, and says how many requests the ring buffer dropped', async () => {
       await controlApi(smallMock, 'POST', '/reset');
       for (const env of ['prod-1', 'legacy', 'nope', 'prod-1', 'legacy', 'test-2']) await callApi(smallMock, { env });
@@ -328,7 +351,7 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('Reset'));
       const { envs } = await controlApi(mock, 'GET', '/envs');
       expect(envs.map((env: { env: string }) => env.env)).toEqual(START_ENVS);
-      expect(await controlApi(mock, 'GET', '/tokens')).toEqual({ tokens: {} });
+      expect((await controlApi(mock, 'GET', '/tokens')).tokens).toEqual({});
       expect((await callApi(mock, { env: 'prod-1' })).errcode).toBe(0);
       await page.click('#tabs a[href="#envs"]');
       await page.locator('#env-table button[data-env="prod-1"]').waitFor({ timeout: 2000 });
@@ -346,7 +369,7 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       await second.locator('select').selectOption('expired');
       await page.click('#token-form button[type="submit"]');
       await page.waitForFunction(() => document.querySelector('#notice')?.textContent === 'Saved 2 tokens.');
-      expect(await controlApi(mock, 'GET', '/tokens')).toEqual({ tokens: { 'tok-ok': 'valid', 'tok-old': 'expired' } });
+      expect((await controlApi(mock, 'GET', '/tokens')).tokens).toEqual({ 'tok-ok': 'valid', 'tok-old': 'expired' });
       expect((await callApi(mock, { env: 'prod-1' }, 'tok-ok')).errcode).toBe(0);
       expect((await callApi(mock, { env: 'prod-1' }, 'tok-old')).errcode).toBe(42001);
       expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(40001);

@@ -85,8 +85,25 @@ function tokenRow(token = '', state = 'valid') {
 /** Set while the table has edits not yet saved, so a reload does not throw them away. */
 let editing = false;
 
+function showIssued(issued = []) {
+  $('#issued-table tbody').replaceChildren(
+    ...issued.map((one) =>
+      el(
+        'tr',
+        {},
+        el('td', { className: 'mono' }, one.component_access_token),
+        el('td', { className: 'mono' }, one.component_appid),
+        el('td', { className: one.state === 'valid' ? 'ok' : 'bad' }, one.state),
+        el('td', {}, one.expires_at),
+      ),
+    ),
+  );
+  $('#issued-none').hidden = issued.length > 0;
+}
+
 export async function loadTokens({ force = false } = {}) {
-  const { tokens } = await control('GET', '/tokens');
+  const { tokens, issued } = await control('GET', '/tokens');
+  showIssued(issued);
   if (editing && !force) return;
   editing = false;
   const rows = Object.entries(tokens).map(([token, state]) => tokenRow(token, state));
