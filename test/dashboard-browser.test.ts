@@ -329,6 +329,19 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       await page.click('#clear-faults');
       await page.locator('#fault-list li', { hasText: 'none' }).waitFor({ timeout: 2000 });
       expect((await callApi(mock, { env: 'prod-1' })).errcode).toBe(0);
+
+      // Limited to one endpoint: the others answer normally.
+      await page.selectOption('#fault-kind', 'errcode');
+      await page.fill('#fault-errcode', '-1');
+      await page.selectOption('#fault-path', '/componenttcb/describeenvs');
+      await page.click('#fault-form button[type="submit"]');
+      await page.locator('#fault-list li', { hasText: 'to /componenttcb/describeenvs' }).waitFor({ timeout: 2000 });
+      expect((await callApi(mock, { env: 'prod-1' })).errcode).toBe(0);
+      const describe = await fetch(`${mock.url}/componenttcb/describeenvs?access_token=${CLIENT_TOKEN}`, {
+        method: 'POST',
+        body: '{}',
+      });
+      expect(((await describe.json()) as { errcode: number }).errcode).toBe(-1);
       expect(problems).toEqual([]);
     });
 

@@ -22,6 +22,7 @@ function faultFromForm() {
   else if (kind === 'latency') fault.latency_ms = 1000;
   const times = Number($('#fault-times').value || '1');
   if (times !== 1) fault.times = times;
+  if ($('#fault-path').value) fault.path = $('#fault-path').value;
   return fault;
 }
 
@@ -35,7 +36,8 @@ function describeFault(fault) {
     const latency = fault.latency_ms;
     parts.push(typeof latency === 'number' ? `after ${latency} ms` : `after ${latency.min}–${latency.max} ms`);
   }
-  return `${parts.join(', ')}: next ${fault.times ?? 1} request${(fault.times ?? 1) === 1 ? '' : 's'}`;
+  const times = fault.times ?? 1;
+  return `${parts.join(', ')}: next ${times} request${times === 1 ? '' : 's'}${fault.path ? ` to ${fault.path}` : ''}`;
 }
 
 function showFaultForm() {
@@ -46,7 +48,16 @@ function showFaultForm() {
   $('#fault-preview').textContent = JSON.stringify(faultFromForm());
 }
 
+/** The API paths a fault can be limited to, from the mock's own OpenAPI document (asked once). */
+async function loadPaths() {
+  const select = $('#fault-path');
+  if (select.options.length > 1) return;
+  const { paths } = await control('GET', '/openapi.json');
+  select.append(...Object.keys(paths).map((path) => el('option', { value: path }, path)));
+}
+
 export async function loadFaults() {
+  await loadPaths();
   const { faults } = await control('GET', '/faults');
   const list = $('#fault-list');
   const text = faults.map(describeFault);
