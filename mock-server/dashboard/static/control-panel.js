@@ -102,10 +102,10 @@ function showIssued(issued = []) {
       el(
         'tr',
         {},
-        el('td', { className: 'mono' }, one.component_access_token),
         el('td', { className: 'mono' }, one.component_appid),
         el('td', { className: one.state === 'valid' ? 'ok' : 'bad' }, one.state),
         el('td', {}, one.expires_at),
+        el('td', { className: 'mono' }, one.component_access_token),
       ),
     ),
   );
