@@ -8,7 +8,7 @@ import { processClient } from './process-client.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
 import { runClientContract } from './verify-client.js';
-import { verifyServer } from './verify-server.js';
+import { type ServerVerification, serverChecks, verifyServer } from './verify-server.js';
 
 const REPORT_OPTIONS = {
   reporter: { type: 'string' },
@@ -20,21 +20,25 @@ const REPORT_OPTIONS = {
 /** The help of `wechat-scf-kit verify`. @example console.log(VERIFY_HELP) */
 export const VERIFY_HELP = `Usage: wechat-scf-kit verify --base-url URL [--access-token T] [--env ENV] [options]
 
-Runs the contract cases against a server. With the /__mock/ control API (this mock) every case
-runs in its own arranged state and the server is reset afterwards; without it (the real API)
-only the portable cases run, and at most --max-requests requests go to a server not on loopback.
+Runs the contract against a server. First the observation checks (GSL-OBS-*): the whole listing
+of an env is read with limit 100 and paging, order, search and headers are checked exactly
+against it. With the /__mock/ control API (this mock) the env is one the kit arranges, every case
+runs in its own arranged state, and the server is reset afterwards. Without it (another fake, the
+real API) the env is --env, and every case that needs no arranged state runs, those about
+listings with expectations derived from the listing read.
 
 Options:
   --base-url URL       the server, e.g. http://127.0.0.1:4020 (required)
   --access-token T     a token the server accepts (needed without the control API)
   --env ENV            an env on the server (needed without the control API)
-  --max-requests N     most requests to send (default 60 for a server not on loopback)
+  --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
+  --max-requests N     most requests to send (default 60, or 2000 to a server on loopback)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
   -h, --help           show this help
 
-Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
+Exit code: 0 when nothing failed (warnings do not fail), 1 when a case failed, 2 for a usage error.`;
 
 /** The help of `wechat-scf-kit verify-client`. @example console.log(VERIFY_CLIENT_HELP) */
 export const VERIFY_CLIENT_HELP = `Usage: wechat-scf-kit verify-client [options] -- COMMAND [ARGS...]
@@ -55,9 +59,9 @@ Options:
 
 Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
 
-function checkCaseIds(ids: string[] | undefined): void {
+function checkCaseIds(ids: string[] | undefined, more: readonly string[] = []): void {
   if (!ids) return;
-  const known = new Set([...loadCases(), ...loadFlows()].map((c) => c.id));
+  const known = new Set([...[...loadCases(), ...loadFlows()].map((c) => c.id), ...more]);
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) throw new UsageError(`unknown case ${unknown.join(', ')}; ids look like GSL-PAGE-001`);
 }
@@ -99,6 +103,20 @@ function findExecutable(command: string): string | undefined {
     .find(runnable);
 }
 
+/** The line before the report: which mode ran, and how much of the listing was read. */
+function describeRun(baseUrl: string, verification: ServerVerification): string {
+  const mode = verification.control
+    ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state.`
+    : `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`;
+  const seen = verification.listing;
+  if (!seen) return mode;
+  const how = `${seen.arranged ? 'arranged ' : ''}env ${seen.env}`;
+  const part = seen.complete
+    ? `all ${seen.total} functions`
+    : `${seen.seen} of ${seen.total} functions (the request budget allowed no more)`;
+  return `${mode}\nListing of ${how}: read ${part} with limit ${seen.pageLimit}; ${verification.requestsSent} requests sent.`;
+}
+
 /**
  * `wechat-scf-kit verify`: returns the exit code.
  * @example process.exitCode = await verifyCommand(['--base-url', 'http://127.0.0.1:4020'])
@@ -112,6 +130,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       'access-token': { type: 'string' },
       env: { type: 'string' },
       'max-requests': { type: 'string' },
+      'control-token': { type: 'string' },
     },
   });
   if (values.help) {
@@ -124,18 +143,21 @@ export async function verifyCommand(args: string[]): Promise<number> {
     throw new UsageError(`--base-url must be an http or https URL, got ${JSON.stringify(baseUrl)}`);
   }
   const reporter = reporterOf(values.reporter);
-  checkCaseIds(values.case);
+  checkCaseIds(
+    values.case,
+    serverChecks().map((c) => c.id),
+  );
   const verification = await verifyServer({
     baseUrl,
     accessToken: values['access-token'],
     env: values.env,
+    controlToken: values['control-token'],
     cases: values.case,
-    maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 1000),
+    maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 100_000),
   });
   if (!verification.reachable) throw new UsageError(`cannot reach ${baseUrl}: ${verification.unreachableBecause}`);
-  if (!verification.control) {
-    console.error(`${baseUrl} has no /__mock/ control API: running the portable cases only.`);
-  }
+  if (verification.controlRefused) throw new UsageError(`${baseUrl}: ${verification.controlRefused}`);
+  console.error(describeRun(baseUrl, verification));
   const code = await report('wechat-scf-kit verify', verification.results, reporter, values.output);
   if (verification.results.every((r) => r.status === 'skip')) {
     console.error('No case ran: every one was skipped (see the reasons above).');

@@ -8,7 +8,7 @@
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
 export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
 export { parseClientOutput, processClient } from './process-client.js';
-export { formatFailure, formatJunit, formatPretty } from './report.js';
+export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
 export { type CaseResult, summarise } from './results.js';
 export {
   CLIENT_VARIABLES,
@@ -22,7 +22,15 @@ export {
   runClientContract,
 } from './verify-client.js';
 export { type FlowRunOptions, verifyFlows } from './verify-flows.js';
-export { type ServerVerification, type VerifyServerOptions, verifyServer } from './verify-server.js';
+export {
+  defaultBudget,
+  type ListingCoverage,
+  OBSERVATION_ENV,
+  type ServerVerification,
+  serverChecks,
+  type VerifyServerOptions,
+  verifyServer,
+} from './verify-server.js';
 export {
   type ContractClient,
   clientInvoker,

@@ -1,7 +1,18 @@
 import type { CaseResult } from './results.js';
 import { summarise } from './results.js';
 
-const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
+const MARK = { pass: '✓', warn: '!', fail: '✗', skip: '-' } as const;
+
+const SUFFIX = { pass: '', warn: ' (warning)', fail: ' FAILED', skip: '' } as const;
+
+/**
+ * The count line: warnings appear only when there are some, so a clean run reads as it always did.
+ * @example countLine(results) // '52 passed, 1 warned, 0 failed, 3 skipped'
+ */
+export function countLine(results: readonly CaseResult[]): string {
+  const { passed, warned, failed, skipped } = summarise(results);
+  return `${passed} passed, ${warned > 0 ? `${warned} warned, ` : ''}${failed} failed, ${skipped} skipped`;
+}
 
 /**
  * One line per case, the details of each failure under it, and a final count line.
@@ -10,12 +21,12 @@ const MARK = { pass: '✓', fail: '✗', skip: '-' } as const;
 export function formatPretty(results: readonly CaseResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
-    const suffix = r.status === 'skip' ? ` (skipped: ${r.reason})` : r.status === 'fail' ? ' FAILED' : '';
+    const suffix = r.status === 'skip' ? ` (skipped: ${r.reason})` : SUFFIX[r.status];
     lines.push(`${MARK[r.status]} ${r.id} ${r.title}${suffix}`);
     if (r.status === 'fail') lines.push(...formatFailure(r).map((line) => `    ${line}`));
+    if (r.status === 'warn' || r.status === 'fail') lines.push(...formatWarnings(r).map((line) => `    ${line}`));
   }
-  const { passed, failed, skipped } = summarise(results);
-  lines.push('', `${passed} passed, ${failed} failed, ${skipped} skipped`);
+  lines.push('', countLine(results));
   return lines.join('\n');
 }
 
@@ -30,6 +41,14 @@ export function formatFailure(r: CaseResult): string[] {
   if (r.curl) lines.push(`  reproduce: ${r.curl}`);
   if (r.stderr) lines.push('  stderr:', ...r.stderr.split('\n').map((line) => `    ${line}`));
   return lines;
+}
+
+/**
+ * The warnings of a result, one line each.
+ * @example formatWarnings(result) // ['warning: Content-Type is "application/json; charset=utf-8", …']
+ */
+export function formatWarnings(r: CaseResult): string[] {
+  return (r.warnings ?? []).map((warning) => `warning: ${warning}`);
 }
 
 const escapeXml = (text: string) =>
@@ -50,6 +69,9 @@ export function formatJunit(suite: string, results: readonly CaseResult[]): stri
   const cases = results.map((r) => {
     const open = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(`${r.id} ${r.title}`)}" time="${seconds(r.durationMs)}"`;
     if (r.status === 'pass') return `${open}/>`;
+    // JUnit has no warning level: a warned case passes, with its warnings where CI shows a test's output.
+    if (r.status === 'warn')
+      return `${open}>\n      <system-out>${escapeXml(formatWarnings(r).join('\n'))}</system-out>\n    </testcase>`;
     if (r.status === 'skip')
       return `${open}>\n      <skipped message="${escapeXml(r.reason ?? '')}"/>\n    </testcase>`;
     const message = escapeXml((r.problems ?? []).join('; '));

@@ -2,11 +2,14 @@
 export interface CaseResult {
   id: string;
   title: string;
-  status: 'pass' | 'fail' | 'skip';
+  /** 'warn': it passed, but something a faithful server would do differently is worth a look (see warnings). */
+  status: 'pass' | 'warn' | 'fail' | 'skip';
   /** Why the case was skipped. */
   reason?: string;
   /** What did not hold, one line each. */
   problems?: string[];
+  /** What held but is not what the real servers do, one line each (a 'warn' result; never a failure). */
+  warnings?: string[];
   /** What came back, shortened, for the report. */
   actual?: string;
   /** A command that sends the same request (servers), with the token hidden. */
@@ -18,11 +21,11 @@ export interface CaseResult {
 
 /**
  * Counts of a run.
- * @example summarise(results) // { passed: 55, failed: 0, skipped: 0 }
+ * @example summarise(results) // { passed: 55, warned: 1, failed: 0, skipped: 0 }
  */
 export function summarise(results: readonly CaseResult[]) {
   const count = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
-  return { passed: count('pass'), failed: count('fail'), skipped: count('skip') };
+  return { passed: count('pass'), warned: count('warn'), failed: count('fail'), skipped: count('skip') };
 }
 
 /**
@@ -44,6 +47,7 @@ export function redactResult(result: CaseResult, secrets: readonly string[]): Ca
   return {
     ...result,
     ...(result.problems ? { problems: result.problems.map(hide) } : {}),
+    ...(result.warnings ? { warnings: result.warnings.map(hide) } : {}),
     ...(result.actual ? { actual: hide(result.actual) } : {}),
     ...(result.curl ? { curl: hide(result.curl) } : {}),
     ...(result.stderr ? { stderr: hide(result.stderr) } : {}),

@@ -1,9 +1,13 @@
-import type { ContractCall, GetScfListRequest } from '../generated/schemas.js';
-import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
+import type { CloudFunction, ContractCall, GetScfListRequest } from '../generated/schemas.js';
+import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../mock-server/getscflist.js';
 import { isLoopback } from '../mock-server/server.js';
+import { isGetScfListSuccess } from '../mock-server/validation.js';
 import { type CaseVariables, isPortable, type LoadedCase, loadCases, stateFor, substitute } from './cases.js';
 import { checkInvariant, checkWechatBody, readWechatAnswer } from './expectations.js';
 import { type RawRequest, type RawResponse, sendRaw, toCurl } from './http.js';
+import { compareWithListing, listingQuery, type ObservedListing } from './listing-model.js';
+import { observationState } from './observation-env.js';
+import { OBSERVATION_CHECKS, observationId, runObservation } from './observe.js';
 import { type CaseResult, redactResult, shorten } from './results.js';
 import { verifyFlows } from './verify-flows.js';
 
@@ -15,12 +19,28 @@ export interface VerifyServerOptions {
   accessToken?: string;
   /** An env on the server. Needed for a server without the control API. */
   env?: string;
+  /** Sent as `Authorization: Bearer T` on every control request, for a mock started with --control-token. */
+  controlToken?: string;
   /** Only these case ids. */
   cases?: string[];
-  /** Most requests sent in all (default: 60 to a server that is not on loopback, no limit on loopback). */
+  /** Most requests sent in all (default: 60 to a server that is not on loopback, 2000 on loopback). */
   maxRequests?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+}
+
+/** How much of an env's listing the observation checks read. */
+export interface ListingCoverage {
+  env: string;
+  /** Functions read. */
+  seen: number;
+  /** total_count as the server reported it. */
+  total: number;
+  complete: boolean;
+  /** The page size it was read with. */
+  pageLimit: number;
+  /** True when the kit arranged the env through the control API. */
+  arranged: boolean;
 }
 
 /** What a server verification found. */
@@ -29,9 +49,30 @@ export interface ServerVerification {
   reachable: boolean;
   unreachableBecause?: string;
   control: boolean;
+  /** Set when the server has a control API that refused the kit (no or a wrong control token): nothing ran. */
+  controlRefused?: string;
   results: CaseResult[];
   requestsSent: number;
+  /** How much of the listing the observation checks saw. */
+  listing?: ListingCoverage;
 }
+
+/**
+ * The default request budget: small for a server on the network (the real API counts a daily
+ * quota), large on loopback, where reading an env of up to ~190,000 functions is cheap.
+ * @example defaultBudget(true) // 2000
+ */
+export function defaultBudget(loopback: boolean): number {
+  return loopback ? 2000 : 60;
+}
+
+/** The env the kit arranges for the observation checks when there is a control API. */
+export const OBSERVATION_ENV = 'contract-observe';
+
+const HEADER_CHECK = {
+  id: 'GSL-OBS-009',
+  title: `every WeChat answer has a JSON Content-Type, exactly "${WECHAT_CONTENT_TYPE}" as the real servers send`,
+};
 
 class Budget {
   sent = 0;
@@ -40,6 +81,9 @@ class Budget {
     if (this.sent >= this.limit) return false;
     this.sent += 1;
     return true;
+  }
+  get left(): number {
+    return this.limit - this.sent;
   }
 }
 
@@ -56,14 +100,16 @@ function describeAnswer(res: RawResponse): string {
   return res.kind === 'error' ? `no answer (${res.message})` : `HTTP ${res.status} ${shorten(res.text, 300)}`;
 }
 
-/** Checks the answer to a case's call; may fetch more pages for an invariant. */
+/** Checks the answer to a case's call; may fetch more pages for an invariant, or compare with the listing. */
 async function checkAnswer(
   c: LoadedCase,
   res: RawResponse,
   sent: RawRequest,
   fetchRaw: (body: string) => Promise<RawResponse>,
+  listing: ObservedListing | undefined,
 ): Promise<string[]> {
-  const { expect } = c;
+  // Without arranged data an observable case's total_count and names come from the listing.
+  const expect = listing ? { errcode: 0 } : c.expect;
   if (expect.transport === 'dropped')
     return res.kind === 'error' ? [] : [`expected the connection to drop, got ${describeAnswer(res)}`];
   if (res.kind === 'error') return [`no answer: ${res.message}`];
@@ -94,7 +140,17 @@ async function checkAnswer(
     return [`the body is not JSON: ${shorten(res.text, 120)}`];
   }
   const problems = checkWechatBody(expect, body);
-  if (problems.length === 0 && expect.invariant) {
+  const errcode = (body as { errcode?: unknown }).errcode;
+  if (c.expect.errcode === 40001 && errcode === 0) {
+    problems.push(
+      'the server accepts any token: one it cannot know answered errcode 0 (a faithful server answers 40001)',
+    );
+  }
+  if (problems.length > 0) return problems;
+  if (listing && isGetScfListSuccess(body)) {
+    const query = listingQuery(JSON.parse(sent.body ?? '{}') as Record<string, unknown>);
+    problems.push(...compareWithListing(listing, query, body));
+  } else if (expect.invariant) {
     const request = JSON.parse(sent.body ?? '{}') as GetScfListRequest;
     const fetchPage = async (next: GetScfListRequest) => readWechatAnswer(await fetchRaw(JSON.stringify(next)));
     problems.push(...(await checkInvariant(expect.invariant, request, body, fetchPage)));
@@ -102,16 +158,21 @@ async function checkAnswer(
   return problems;
 }
 
+type Probe = { reachable: false; error: string } | { reachable: true; control: boolean; refused?: string };
+
 /** Asks GET /__mock/health: an answer at all says the server is there, {"status":"ok"} that it has the control API. */
-async function probe(
-  baseUrl: string,
-  timeoutMs: number,
-): Promise<{ reachable: boolean; control: boolean; error?: string }> {
-  const res = await sendRaw(
-    { method: 'GET', url: new URL('/__mock/health', baseUrl).toString(), headers: {} },
-    timeoutMs,
-  );
-  if (res.kind !== 'answer') return { reachable: false, control: false, error: res.message };
+async function probe(baseUrl: string, timeoutMs: number, controlToken: string | undefined): Promise<Probe> {
+  const res = await sendRaw(controlRequest(baseUrl, 'GET', '/health', undefined, controlToken), timeoutMs);
+  if (res.kind !== 'answer') return { reachable: false, error: res.message };
+  if (res.status === 401 || res.status === 403) {
+    return {
+      reachable: true,
+      control: false,
+      refused: controlToken
+        ? `the /__mock/ control API refused the control token (HTTP ${res.status}); check --control-token`
+        : `the /__mock/ control API needs a token (HTTP ${res.status}); pass --control-token T`,
+    };
+  }
   if (res.status !== 200) return { reachable: true, control: false };
   try {
     return { reachable: true, control: (JSON.parse(res.text) as { status?: unknown }).status === 'ok' };
@@ -120,34 +181,78 @@ async function probe(
   }
 }
 
-async function control(baseUrl: string, method: string, path: string, body: unknown, timeoutMs: number): Promise<void> {
-  const res = await sendRaw(
-    {
-      method,
-      url: new URL(`/__mock${path}`, baseUrl).toString(),
-      headers: { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+/**
+ * A request of the control protocol the kit relies on (health, data, faults, reset): always with
+ * Content-Type: application/json, and the control token when there is one.
+ */
+function controlRequest(
+  baseUrl: string,
+  method: string,
+  path: string,
+  body: unknown,
+  controlToken: string | undefined,
+): RawRequest {
+  return {
+    method,
+    url: new URL(`/__mock${path}`, baseUrl).toString(),
+    headers: {
+      'Content-Type': 'application/json',
+      ...(controlToken ? { Authorization: `Bearer ${controlToken}` } : {}),
     },
-    timeoutMs,
-  );
-  if (res.kind !== 'answer' || res.status >= 300)
-    throw new Error(`${method} /__mock${path} answered ${describeAnswer(res)}`);
+    body: body === undefined ? undefined : JSON.stringify(body),
+  };
+}
+
+/** What a case needs arranged that only a control API can arrange, in a few words. */
+function arrangedNeed(c: LoadedCase): string {
+  if (c.state?.fault) return 'needs the control API to inject a fault';
+  const tokens = Object.values(c.state?.tokens ?? {});
+  const special = tokens.find((t) => t !== 'valid');
+  if (special) return `needs the control API to arrange a token that is ${special}`;
+  return 'needs the control API to arrange its env';
 }
 
 function skipReason(c: LoadedCase, options: VerifyServerOptions, controlApi: boolean): string | undefined {
   if (!c.call) return 'a client-only case';
   if (controlApi) return undefined;
-  if (!isPortable(c)) return 'needs the control API to arrange its state (tokens, envs or a fault)';
+  if (!isPortable(c) && !c.observable) return arrangedNeed(c);
   const text = JSON.stringify(c.call) + (c.call.query === undefined ? '$TOKEN' : '');
-  if (text.includes('$ENV') && !options.env) return 'needs --env naming an env on the server';
+  if ((c.observable || text.includes('$ENV')) && !options.env) return 'needs --env naming an env on the server';
   if (text.includes('$TOKEN') && !options.accessToken) return 'needs --access-token';
   return undefined;
 }
 
+const isJsonType = (type: string) => /^application\/([\w.+-]+\+)?json\s*(;|$)/i.test(type.trim());
+
+/** One verdict on the Content-Type of every WeChat answer the run received. */
+function checkContentTypes(answers: { id: string; response: RawResponse }[]): CaseResult {
+  const base = { ...HEADER_CHECK, durationMs: 0 };
+  const problems: string[] = [];
+  const others = new Map<string, string[]>();
+  for (const { id, response } of answers) {
+    if (response.kind !== 'answer') continue;
+    const header = response.headers['content-type'];
+    const type = Array.isArray(header) ? header.join(', ') : (header ?? '');
+    if (!isJsonType(type)) {
+      if (problems.length < 5) problems.push(`${id}: Content-Type ${JSON.stringify(type || '(none)')} is not JSON`);
+    } else if (type.trim().toLowerCase() !== WECHAT_CONTENT_TYPE) others.set(type, [...(others.get(type) ?? []), id]);
+  }
+  const warnings = [...others].map(
+    ([type, ids]) =>
+      `Content-Type ${JSON.stringify(type)} (${ids.length} answer${ids.length === 1 ? '' : 's'}, e.g. ${ids[0]}): JSON, but the real servers send ${JSON.stringify(WECHAT_CONTENT_TYPE)}`,
+  );
+  if (answers.length === 0) return { ...base, status: 'skip', reason: 'no WeChat answer was received' };
+  if (problems.length > 0) return { ...base, status: 'fail', problems, ...(warnings.length ? { warnings } : {}) };
+  return warnings.length > 0 ? { ...base, status: 'warn', warnings } : { ...base, status: 'pass' };
+}
+
 /**
- * Runs the contract cases against a server. With the control API (this mock) every case runs,
- * each in its own arranged state, and the server is reset afterwards; without it (the real API)
- * only the portable cases run, within a request budget when the server is not on loopback.
+ * Runs the contract against a server. First the observation checks: the kit reads an env's whole
+ * listing (one it arranged, with the control API; the given --env, without) and checks paging,
+ * order and search exactly against it. Then the cases: with the control API (this mock) every
+ * case runs, each in its own arranged state, and the server is reset afterwards; without it the
+ * cases that need no arranged state run, those about listings with expectations derived from the
+ * observed listing. At most `maxRequests` requests are sent.
  * @example
  * const { results } = await verifyServer({ baseUrl: mock.url });
  * results.filter((r) => r.status === 'fail')
@@ -155,9 +260,9 @@ function skipReason(c: LoadedCase, options: VerifyServerOptions, controlApi: boo
 export async function verifyServer(options: VerifyServerOptions): Promise<ServerVerification> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const loopback = isLoopback(new URL(options.baseUrl).hostname);
-  const budget = new Budget(options.maxRequests ?? (loopback ? Number.POSITIVE_INFINITY : 60));
+  const budget = new Budget(options.maxRequests ?? defaultBudget(loopback));
   budget.take();
-  const found = await probe(options.baseUrl, timeoutMs);
+  const found = await probe(options.baseUrl, timeoutMs, options.controlToken);
   if (!found.reachable) {
     return {
       reachable: false,
@@ -167,13 +272,35 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       requestsSent: budget.sent,
     };
   }
+  if (found.refused) {
+    return { reachable: true, control: false, controlRefused: found.refused, results: [], requestsSent: budget.sent };
+  }
   const controlApi = found.control;
   const vars: CaseVariables = {
     TOKEN: options.accessToken ?? 'contract-token-0001',
     ENV: options.env ?? 'contract-env',
   };
-  const cases = loadCases().filter((c) => !options.cases || options.cases.includes(c.id));
+  const control = async (method: string, path: string, body?: unknown) => {
+    const res = await sendRaw(controlRequest(options.baseUrl, method, path, body, options.controlToken), timeoutMs);
+    if (res.kind !== 'answer' || res.status >= 300)
+      throw new Error(`${method} /__mock${path} answered ${describeAnswer(res)}`);
+  };
+  const selected = (id: string) => !options.cases || options.cases.includes(id);
+  const cases = loadCases().filter((c) => selected(c.id));
   const results: CaseResult[] = [];
+  const answers: { id: string; response: RawResponse }[] = [];
+  const send = async (req: RawRequest): Promise<RawResponse> =>
+    budget.take() ? sendRaw(req, timeoutMs) : { kind: 'error', message: `request budget of ${budget.limit} spent` };
+
+  // The observation checks, on an arranged env or the given one.
+  let listing: ObservedListing | undefined;
+  let coverage: ListingCoverage | undefined;
+  const observationWanted = !options.cases || options.cases.some((id) => id.startsWith('GSL-OBS-'));
+  if (observationWanted) {
+    const observed = await observe();
+    listing = observed.listing;
+    results.push(...observed.results);
+  }
 
   for (const c of cases) {
     const started = performance.now();
@@ -183,12 +310,21 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       if (c.call) results.push({ ...base, status: 'skip', reason, durationMs: 0 });
       continue;
     }
+    if (budget.left <= 0) {
+      results.push({
+        ...base,
+        status: 'skip',
+        reason: `the request budget of ${budget.limit} is spent`,
+        durationMs: 0,
+      });
+      continue;
+    }
     try {
       if (controlApi) {
         const { fault, ...data } = stateFor(c, vars);
-        await control(options.baseUrl, 'PUT', '/data', data, timeoutMs);
-        await control(options.baseUrl, 'DELETE', '/faults', undefined, timeoutMs);
-        if (fault) await control(options.baseUrl, 'POST', '/faults', fault, timeoutMs);
+        await control('PUT', '/data', data);
+        await control('DELETE', '/faults');
+        if (fault) await control('POST', '/faults', fault);
       }
     } catch (error) {
       results.push({
@@ -199,25 +335,31 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       });
       continue;
     }
+    const useListing = !controlApi && c.observable === true;
+    if (useListing && !listing) {
+      results.push({
+        ...base,
+        status: 'fail',
+        problems: ["its expectation comes from the env's listing, which could not be read (see GSL-OBS-001)"],
+        durationMs: 0,
+      });
+      continue;
+    }
     const call = c.call as ContractCall;
     const request = buildRequest(
       options.baseUrl,
       substitute({ ...call, query: call.query ?? { access_token: '$TOKEN' } }, vars),
     );
     const curl = toCurl(request, vars.TOKEN);
-    const send = async (req: RawRequest): Promise<RawResponse> =>
-      budget.take() ? sendRaw(req, timeoutMs) : { kind: 'error', message: `request budget of ${budget.limit} spent` };
-    if (budget.sent >= budget.limit) {
-      results.push({
-        ...base,
-        status: 'skip',
-        reason: `the request budget of ${budget.limit} is spent`,
-        durationMs: 0,
-      });
-      continue;
-    }
     const res = await send(request);
-    const problems = await checkAnswer(c, res, request, (body) => send({ ...request, body }));
+    if (c.expect.errcode !== undefined) answers.push({ id: c.id, response: res });
+    const problems = await checkAnswer(
+      c,
+      res,
+      request,
+      (body) => send({ ...request, body }),
+      useListing ? listing : undefined,
+    );
     const durationMs = Math.round(performance.now() - started);
     const result: CaseResult =
       problems.length === 0
@@ -232,13 +374,100 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       vars,
       controlApi,
       given: { accessToken: options.accessToken !== undefined, env: options.env !== undefined },
-      send: async (req) =>
-        budget.take() ? sendRaw(req, timeoutMs) : { kind: 'error', message: `request budget of ${budget.limit} spent` },
-      control: (method, path, body) => control(options.baseUrl, method, path, body, timeoutMs),
-      selected: (id) => !options.cases || options.cases.includes(id),
-      budgetLeft: () => budget.limit - budget.sent,
+      send,
+      control,
+      selected,
+      budgetLeft: () => budget.left,
     })),
   );
-  if (controlApi) await control(options.baseUrl, 'POST', '/reset', undefined, timeoutMs).catch(() => undefined);
-  return { reachable: true, control: controlApi, results, requestsSent: budget.sent };
+  if (selected(HEADER_CHECK.id)) {
+    const header = checkContentTypes(answers);
+    const at = results.findIndex((r) => !r.id.startsWith('GSL-OBS-'));
+    results.splice(at === -1 ? results.length : at, 0, header);
+  }
+  if (controlApi) await control('POST', '/reset').catch(() => undefined);
+  return {
+    reachable: true,
+    control: controlApi,
+    results,
+    requestsSent: budget.sent,
+    ...(coverage ? { listing: coverage } : {}),
+  };
+
+  async function observe(): Promise<{ results: CaseResult[]; listing?: ObservedListing }> {
+    const env = controlApi ? OBSERVATION_ENV : options.env;
+    const skipAll = (reason: string) => ({
+      results: observationChecks()
+        .filter(({ id }) => selected(id))
+        .map(({ id, title }) => ({ id, title, status: 'skip' as const, reason, durationMs: 0 })),
+    });
+    if (!env) return skipAll('needs --env naming an env on the server');
+    if (!controlApi && !options.accessToken) return skipAll('needs --access-token');
+    let arranged: CloudFunction[] | undefined;
+    if (controlApi) {
+      const state = observationState(vars.TOKEN, env);
+      try {
+        await control('PUT', '/data', state);
+        await control('DELETE', '/faults');
+      } catch (error) {
+        return {
+          results: observationChecks()
+            .filter(({ id }) => selected(id))
+            .map(({ id, title }) => ({
+              id,
+              title,
+              status: 'fail' as const,
+              problems: [`could not arrange the state: ${(error as Error).message}`],
+              durationMs: 0,
+            })),
+        };
+      }
+      arranged = (state.envs?.[env]?.functions ?? []) as CloudFunction[];
+    }
+    // The listing gets what the rest of the run does not need (about 14 observation requests, one
+    // per case that can run, a few more for invariants), and at least a third of what is left.
+    const planned = 17 + cases.filter((c) => !skipReason(c, options, controlApi)).length;
+    const spare = budget.left - planned;
+    const observed = await runObservation(
+      {
+        env,
+        maxListingPages: spare >= 2 ? spare : Math.max(2, Math.floor(budget.left / 3)),
+        ...(arranged ? { arranged } : {}),
+        send: async (body) => {
+          const request = buildRequest(options.baseUrl, { query: { access_token: vars.TOKEN }, body });
+          if (!budget.take()) return undefined;
+          const response = await sendRaw(request, timeoutMs);
+          answers.push({ id: 'GSL-OBS', response });
+          return { request, response };
+        },
+      },
+      selected,
+    );
+    if (observed.listing) {
+      const { functions, total, complete, pageLimit } = observed.listing;
+      coverage = { env, seen: functions.length, total, complete, pageLimit, arranged: controlApi };
+    }
+    const shown = observed.results.map(({ request, ...result }) =>
+      redactResult(request && result.status === 'fail' ? { ...result, curl: toCurl(request, vars.TOKEN) } : result, [
+        vars.TOKEN,
+      ]),
+    );
+    return { results: shown, ...(observed.listing ? { listing: observed.listing } : {}) };
+  }
+}
+
+function observationChecks(): { id: string; title: string }[] {
+  return (Object.keys(OBSERVATION_CHECKS) as (keyof typeof OBSERVATION_CHECKS)[]).map((check) => ({
+    id: observationId(check),
+    title: OBSERVATION_CHECKS[check],
+  }));
+}
+
+/**
+ * The checks verify runs besides the cases of contracts/cases/: the observation checks and the
+ * Content-Type check, GSL-OBS-001 to GSL-OBS-009.
+ * @example serverChecks().map((c) => c.id) // ['GSL-OBS-001', …, 'GSL-OBS-009']
+ */
+export function serverChecks(): { id: string; title: string }[] {
+  return [...observationChecks(), HEADER_CHECK];
 }

@@ -373,6 +373,10 @@ export interface ContractCase {
    * true: the expectation holds on any faithful server, the real API included, without arranging state (the state is still arranged where a control API exists). Cases without a state are portable.
    */
   portable?: boolean;
+  /**
+   * true: without a control API the case runs on the given env, its total_count and names derived from the env's listing as observed (the names containing searchkey, case-insensitively and literally, then the offset/limit window of those).
+   */
+  observable?: boolean;
   state?: ContractState;
   call?: ContractCall;
   client?: ContractClientCall;

@@ -7,7 +7,7 @@ import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCases } from '../contracts/cases.js';
 import { loadFlows } from '../contracts/flows.js';
-import { verifyServer } from '../contracts/verify-server.js';
+import { OBSERVATION_ENV, serverChecks, verifyServer } from '../contracts/verify-server.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { type CliServer, runCli, startCli } from './cli-process.js';
 import { mutantServer, type ServerMutant } from './mutants.js';
@@ -25,17 +25,26 @@ describe('verify against this mock (the kit and the mock agree)', () => {
   });
   afterAll(() => mock.close());
 
-  it('passes every case that has a call, each in its arranged state', async () => {
-    const { control, results } = await verifyServer({ baseUrl: mock.url });
+  it('passes every check and every case that has a call, each in its arranged state', async () => {
+    const { control, results, listing } = await verifyServer({ baseUrl: mock.url });
     expect(control).toBe(true);
     const failures = results.filter((r) => r.status !== 'pass');
     expect(failures).toEqual([]);
     expect(results.map((r) => r.id)).toEqual([
+      ...serverChecks().map((c) => c.id),
       ...loadCases()
         .filter((c) => c.call)
         .map((c) => c.id),
       ...loadFlows().map((f) => f.id),
     ]);
+    expect(listing).toEqual({
+      env: OBSERVATION_ENV,
+      seen: 260,
+      total: 260,
+      complete: true,
+      pageLimit: 100,
+      arranged: true,
+    });
   });
 
   it('leaves the mock back at its start-up data', async () => {
@@ -53,42 +62,73 @@ describe('verify against a server without the control API (as against the real A
   beforeAll(async () => {
     mock = await startMockServer({
       control: false,
-      data: { tokens: { 'real-token': 'valid' }, envs: { 'my-env': { generate: 40 } } },
+      data: { tokens: { 'real-token': 'valid' }, envs: { 'my-env': { generate: 40 }, 'big-env': { generate: 1200 } } },
     });
   });
   afterAll(() => mock.close());
 
-  it('runs only the portable cases and skips the rest, saying why', async () => {
-    const { control, results } = await verifyServer({ baseUrl: mock.url, accessToken: 'real-token', env: 'my-env' });
+  it('runs every case that needs no arranged state, the listing cases against the listing it read', async () => {
+    const { control, results, listing } = await verifyServer({
+      baseUrl: mock.url,
+      accessToken: 'real-token',
+      env: 'my-env',
+    });
     expect(control).toBe(false);
-    const ran = results.filter((r) => r.status !== 'skip');
-    expect(ran.filter((r) => r.status === 'fail')).toEqual([]);
-    expect(ran.map((r) => r.id)).toEqual(
-      expect.arrayContaining(['GSL-ERR-001', 'GSL-ERR-004', 'GSL-ERR-010', 'GSL-INV-001', 'GSL-INV-004']),
-    );
-    const skipped = results.find((r) => r.id === 'GSL-PAGE-001');
-    expect(skipped).toMatchObject({
-      status: 'skip',
-      reason: 'needs the control API to arrange its state (tokens, envs or a fault)',
+    expect(results.filter((r) => r.status !== 'pass' && r.status !== 'skip')).toEqual([]);
+    expect(listing).toMatchObject({ env: 'my-env', seen: 40, total: 40, complete: true, arranged: false });
+    // What is left skipped truly needs arranged state: a token in a given state, an empty or
+    // no-qbase env, or an injected fault.
+    const skipped = results.filter((r) => r.status === 'skip');
+    expect(skipped.map((r) => r.id)).toEqual([
+      'GSL-PAGE-010',
+      'GSL-ERR-005',
+      'GSL-ERR-006',
+      'GSL-ERR-007',
+      ...loadCases()
+        .filter((c) => c.call && c.id.startsWith('GSL-FAULT-'))
+        .map((c) => c.id),
+    ]);
+    expect(results.find((r) => r.id === 'GSL-ERR-005')).toMatchObject({
+      reason: 'needs the control API to arrange a token that is expired',
+    });
+    expect(results.find((r) => r.id === 'GSL-FAULT-001')).toMatchObject({
+      reason: 'needs the control API to inject a fault',
     });
   });
 
-  it('never sends more requests than its budget (60 by default to a server not on loopback)', async () => {
+  it('never sends more requests than its budget, and says how much of the listing it read', async () => {
     mock.journal.clear();
-    const { results, requestsSent } = await verifyServer({
+    const { results, requestsSent, listing } = await verifyServer({
       baseUrl: mock.url,
       accessToken: 'real-token',
       env: 'my-env',
       maxRequests: 5,
     });
-    // What the server received, its journal says: the health probe and four cases' requests.
+    // What the server received, its journal says: the health probe and four API requests.
     expect(requestsSent).toBe(5);
     expect(mock.journal.snapshot().requests.map((r) => r.path)).toEqual([
       '/__mock/health',
       ...Array.from({ length: 4 }, () => '/componenttcb/getscflist'),
     ]);
-    expect(results.filter((r) => r.status === 'pass')).toHaveLength(4);
-    expect(results.filter((r) => r.reason === 'the request budget of 5 is spent').length).toBeGreaterThan(5);
+    expect(listing).toMatchObject({ seen: 40, total: 40, complete: true });
+    expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+    expect(results.filter((r) => /request budget/.test(r.reason ?? '')).length).toBeGreaterThan(30);
+  });
+
+  it('reads only what the budget allows of a large env, says so, and checks that part exactly', async () => {
+    const { results, listing } = await verifyServer({
+      baseUrl: mock.url,
+      accessToken: 'real-token',
+      env: 'big-env',
+      maxRequests: 20,
+    });
+    expect(listing).toMatchObject({ env: 'big-env', total: 1200, complete: false, pageLimit: 100 });
+    expect(listing?.seen).toBeLessThan(1200);
+    expect(results.find((r) => r.id === 'GSL-OBS-001')).toMatchObject({
+      status: 'warn',
+      warnings: [expect.stringMatching(/^only the first \d+ of 1200 functions were read within the request budget/)],
+    });
+    expect(results.filter((r) => r.status === 'fail')).toEqual([]);
   });
 
   it('the CLI fails when every case was skipped, rather than report success', async () => {
@@ -153,7 +193,7 @@ describe('wechat-scf-kit verify (the CLI)', () => {
     );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^✓ GSL-PAGE-001 the default page is the first 20 functions/m);
-    const cases = loadCases().filter((c) => c.call).length + loadFlows().length;
+    const cases = loadCases().filter((c) => c.call).length + serverChecks().length + loadFlows().length;
     expect(stdout.trim().split('\n').at(-1)).toBe(`${cases} passed, 0 failed, 0 skipped`);
     const xml = await readFile(output, 'utf8');
     expect(xml).toContain(`<testsuite name="wechat-scf-kit verify" tests="${cases}" failures="0" skipped="0"`);

@@ -2,9 +2,10 @@ import express from 'express';
 import type { ClientParams } from '../contracts/verify-client.js';
 import type { ContractClient } from '../contracts/vitest.js';
 import { createScfClient } from '../examples/typescript-client/client.js';
+import type { MockDataFile } from '../generated/schemas.js';
 import { createApp } from '../mock-server/app.js';
 import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
-import type { Store } from '../mock-server/store.js';
+import type { PageQuery, Store } from '../mock-server/store.js';
 
 /** A deliberately broken server: the real mock with one behaviour bent. */
 export type ServerMutant =
@@ -13,16 +14,79 @@ export type ServerMutant =
   | 'case-sensitive search'
   | 'errcode as a string'
   | 'missing status_reason'
-  | 'HTTP 400 for 47001';
+  | 'HTTP 400 for 47001'
+  | 'search after paging'
+  | 'default limit 10'
+  | 'page capped at 50'
+  | 'sorted by name only'
+  | 'ties by name descending'
+  | 'searchkey as a regular expression'
+  | 'searchkey as a prefix'
+  | 'text/plain Content-Type'
+  | 'charset=utf-8 Content-Type';
 
-/** The app for a broken server: the control API still works, so verify can arrange every case. */
-export function mutantServer(mutant: ServerMutant) {
-  const mock = createApp({ data: {} });
+type StoredList = Parameters<Store['listFunctions']>[0]['functions'];
+
+/** The contract's filter and window over functions in a given order. */
+function pageOf(
+  functions: StoredList,
+  q: PageQuery,
+  keep = (name: string) => name.includes(q.searchkey?.toLowerCase() ?? ''),
+) {
+  const matches = functions.filter((fn) => keep(fn.searchKey));
+  return { total_count: matches.length, functions: matches.slice(q.offset, q.offset + q.limit) };
+}
+
+/**
+ * The app for a broken server. With the control API (the default) verify can arrange every case;
+ * without it, `data` is what the server holds.
+ */
+export function mutantServer(mutant: ServerMutant, options: { control?: boolean; data?: MockDataFile } = {}) {
+  const mock = createApp({ data: options.data ?? {}, control: options.control ?? true });
   const store = mock.mock.store;
   const list = store.listFunctions.bind(store);
   const patch = (fn: Store['listFunctions']) => {
     store.listFunctions = fn;
   };
+  if (mutant === 'search after paging') {
+    patch((env, q) => {
+      const page = env.functions.slice(q.offset, q.offset + q.limit);
+      return pageOf(page, { ...q, offset: 0 });
+    });
+  }
+  if (mutant === 'default limit 10') patch((env, q) => list(env, { ...q, limit: q.limit === 20 ? 10 : q.limit }));
+  if (mutant === 'page capped at 50') patch((env, q) => list(env, { ...q, limit: Math.min(q.limit, 50) }));
+  if (mutant === 'sorted by name only') {
+    patch((env, q) =>
+      pageOf(
+        [...env.functions].sort((a, b) => (a.record.name < b.record.name ? -1 : 1)),
+        q,
+      ),
+    );
+  }
+  if (mutant === 'ties by name descending') {
+    patch((env, q) => {
+      const sorted = [...env.functions].sort((a, b) => {
+        const [x, y] = [a.record, b.record];
+        return x.add_time !== y.add_time ? (x.add_time < y.add_time ? 1 : -1) : x.name < y.name ? 1 : -1;
+      });
+      return pageOf(sorted, q);
+    });
+  }
+  if (mutant === 'searchkey as a regular expression') {
+    patch((env, q) => {
+      let pattern: RegExp;
+      try {
+        pattern = new RegExp(q.searchkey ?? '', 'i');
+      } catch {
+        return { total_count: 0, functions: [] };
+      }
+      return pageOf(env.functions, q, (name) => pattern.test(name));
+    });
+  }
+  if (mutant === 'searchkey as a prefix') {
+    patch((env, q) => pageOf(env.functions, q, (name) => name.startsWith(q.searchkey?.toLowerCase() ?? '')));
+  }
   if (mutant === 'off-by-one paging') patch((env, q) => list(env, { ...q, offset: q.offset + 1 }));
   if (mutant === 'total_count of the page') {
     patch((env, q) => {
@@ -44,6 +108,8 @@ export function mutantServer(mutant: ServerMutant) {
       if (mutant === 'errcode as a string') text = text.replace(/"errcode":(-?\d+)/, '"errcode":"$1"');
       if (mutant === 'missing status_reason') text = text.replace(/,"status_reason":\[[^\]]*\]/g, '');
       if (mutant === 'HTTP 400 for 47001' && text.startsWith('{"errcode":47001')) res.statusCode = 400;
+      if (mutant === 'text/plain Content-Type') res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      if (mutant === 'charset=utf-8 Content-Type') res.setHeader('Content-Type', 'application/json; charset=utf-8');
       return end(text || chunk);
     }) as typeof res.end;
     next();
