@@ -74,6 +74,11 @@ const HEADER_CHECK = {
   title: `every WeChat answer has a JSON Content-Type, exactly "${WECHAT_CONTENT_TYPE}" as the real servers send`,
 };
 
+const RESET_CHECK = {
+  id: 'GSL-CTL-001',
+  title: 'POST /__mock/reset clears queued faults (a fault, then reset: the next request is served normally)',
+};
+
 class Budget {
   sent = 0;
   constructor(readonly limit: number) {}
@@ -360,6 +365,14 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       (body) => send({ ...request, body }),
       useListing ? listing : undefined,
     );
+    if (controlApi && c.state?.fault && (c.state.fault.times ?? 1) === 1 && problems.length === 0) {
+      // A fault is for its `times` requests only: the next one is served normally.
+      const after = await send(request);
+      const read = readWechatAnswer(after);
+      if ('failure' in read || !isGetScfListSuccess(read.body)) {
+        problems.push(`the fault did not end after its one request: the next answer was ${describeAnswer(after)}`);
+      }
+    }
     const durationMs = Math.round(performance.now() - started);
     const result: CaseResult =
       problems.length === 0
@@ -380,11 +393,13 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       budgetLeft: () => budget.left,
     })),
   );
-  if (selected(HEADER_CHECK.id)) {
-    const header = checkContentTypes(answers);
-    const at = results.findIndex((r) => !r.id.startsWith('GSL-OBS-'));
-    results.splice(at === -1 ? results.length : at, 0, header);
-  }
+  // These two come after the observation checks in the report, though they run last: one judges
+  // every answer, the other leaves the server in a state of its own.
+  const closing: CaseResult[] = [];
+  if (selected(HEADER_CHECK.id)) closing.push(checkContentTypes(answers));
+  if (selected(RESET_CHECK.id)) closing.push(await checkReset());
+  const at = results.findIndex((r) => !r.id.startsWith('GSL-OBS-'));
+  results.splice(at === -1 ? results.length : at, 0, ...closing);
   if (controlApi) await control('POST', '/reset').catch(() => undefined);
   return {
     reachable: true,
@@ -393,6 +408,40 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
     requestsSent: budget.sent,
     ...(coverage ? { listing: coverage } : {}),
   };
+
+  /** POST /__mock/reset must clear queued faults, or the server's next user gets one. */
+  async function checkReset(): Promise<CaseResult> {
+    const base = { ...RESET_CHECK, durationMs: 0 };
+    if (!controlApi) return { ...base, status: 'skip', reason: 'needs the control API' };
+    const state = { tokens: { [vars.TOKEN]: 'valid' as const }, envs: { [vars.ENV]: { generate: 3 } } };
+    try {
+      await control('DELETE', '/faults');
+      await control('POST', '/faults', { errcode: -1, times: 1 });
+      await control('POST', '/reset');
+      await control('PUT', '/data', state);
+    } catch (error) {
+      return { ...base, status: 'fail', problems: [`the control API failed: ${(error as Error).message}`] };
+    }
+    const request = buildRequest(options.baseUrl, { query: { access_token: vars.TOKEN }, body: { env: vars.ENV } });
+    const res = await send(request);
+    const read = readWechatAnswer(res);
+    if (!('failure' in read) && isGetScfListSuccess(read.body)) return { ...base, status: 'pass' };
+    const kept = !('failure' in read) && (read.body as { errcode?: unknown } | null)?.errcode === -1;
+    return redactResult(
+      {
+        ...base,
+        status: 'fail',
+        problems: [
+          kept
+            ? 'POST /__mock/reset left a queued fault in place: the next request answered errcode -1'
+            : 'after POST /__mock/reset and PUT /__mock/data, a valid request did not succeed',
+        ],
+        actual: describeAnswer(res),
+        curl: toCurl(request, vars.TOKEN),
+      },
+      [vars.TOKEN],
+    );
+  }
 
   async function observe(): Promise<{ results: CaseResult[]; listing?: ObservedListing }> {
     const env = controlApi ? OBSERVATION_ENV : options.env;
@@ -464,10 +513,10 @@ function observationChecks(): { id: string; title: string }[] {
 }
 
 /**
- * The checks verify runs besides the cases of contracts/cases/: the observation checks and the
- * Content-Type check, GSL-OBS-001 to GSL-OBS-009.
- * @example serverChecks().map((c) => c.id) // ['GSL-OBS-001', …, 'GSL-OBS-009']
+ * The checks verify runs besides the cases of contracts/cases/: the observation checks, the
+ * Content-Type check (GSL-OBS-001 to GSL-OBS-009) and the reset check of the control API (GSL-CTL-001).
+ * @example serverChecks().map((c) => c.id) // ['GSL-OBS-001', …, 'GSL-OBS-009', 'GSL-CTL-001']
  */
 export function serverChecks(): { id: string; title: string }[] {
-  return [...observationChecks(), HEADER_CHECK];
+  return [...observationChecks(), HEADER_CHECK, RESET_CHECK];
 }

@@ -77,9 +77,10 @@ describe('verify against a server without the control API (as against the real A
     expect(results.filter((r) => r.status !== 'pass' && r.status !== 'skip')).toEqual([]);
     expect(listing).toMatchObject({ env: 'my-env', seen: 40, total: 40, complete: true, arranged: false });
     // What is left skipped truly needs arranged state: a token in a given state, an empty or
-    // no-qbase env, or an injected fault.
+    // no-qbase env, an injected fault, or the control API itself.
     const skipped = results.filter((r) => r.status === 'skip');
     expect(skipped.map((r) => r.id)).toEqual([
+      'GSL-CTL-001',
       'GSL-PAGE-010',
       'GSL-ERR-005',
       'GSL-ERR-006',

@@ -1,0 +1,92 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { CaseResult } from '../contracts/results.js';
+import { verifyServer } from '../contracts/verify-server.js';
+
+/**
+ * Fake servers written independently of the kit (test/corpus/servers/README.md), each with one
+ * realistic bug or none, and the verdict a good kit reaches on each in each mode.
+ */
+interface CorpusServer {
+  name: string;
+  file: string;
+  bug: string | null;
+  expected: { stateless: Verdict; control: Verdict };
+  notes?: string;
+}
+/** pass: nothing fails; fail: something fails; warn: nothing fails, something is warned about. */
+type Verdict = 'pass' | 'fail' | 'warn';
+type Mode = keyof CorpusServer['expected'];
+
+const dir = fileURLToPath(new URL('./corpus/servers/', import.meta.url));
+const manifest = JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as CorpusServer[];
+const FIXTURE = { token: 'corpus-token-7f3a9c', env: 'corpus-env' };
+
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** Starts one corpus server on a free port; resolves with its URL and a stop function. */
+async function start(file: string, mode: Mode): Promise<{ url: string; stop: () => Promise<void> }> {
+  const args = mode === 'control' ? ['--control'] : ['--data', `${dir}fixture-data.json`];
+  const child = spawn(process.execPath, [`${dir}${file}`, '--port', '0', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) resolve();
+      else {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }
+    }).then(() => {
+      running.delete(child);
+    });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`${file} printed no URL within 10 s`)), 10_000);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /^listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${file} exited with ${code} before listening`));
+    });
+  });
+  return { url, stop };
+}
+
+function verdictOf(results: CaseResult[]): Verdict {
+  if (results.some((r) => r.status === 'fail')) return 'fail';
+  return results.some((r) => r.status === 'warn') ? 'warn' : 'pass';
+}
+
+const summary = (results: CaseResult[]) =>
+  results
+    .filter((r) => r.status === 'fail' || r.status === 'warn')
+    .map((r) => `${r.id}: ${(r.problems ?? r.warnings ?? []).join('; ')}`.slice(0, 300));
+
+describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, %s', (mode) => {
+  it.each(manifest)('$name', async (server) => {
+    const { url, stop } = await start(server.file, mode);
+    try {
+      const { control, results } = await verifyServer(
+        mode === 'control' ? { baseUrl: url } : { baseUrl: url, accessToken: FIXTURE.token, env: FIXTURE.env },
+      );
+      expect(control).toBe(mode === 'control');
+      const expected = server.expected[mode];
+      expect({ verdict: verdictOf(results), found: summary(results) }).toMatchObject({ verdict: expected });
+    } finally {
+      await stop();
+    }
+  });
+});
