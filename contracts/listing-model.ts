@@ -45,7 +45,10 @@ export function matchesKey(name: string, key: string): boolean {
 
 const show = (value: unknown) => JSON.stringify(value);
 
-/** Says where two name lists part, briefly: long pages make a full diff unreadable. */
+/**
+ * Says where two name lists part, briefly: long pages make a full diff unreadable.
+ * @example describeNames(["a", "c"], ["a", "b"]) // 'names ["a","c"], expected ["a","b"]'
+ */
 export function describeNames(got: readonly string[], expected: readonly string[]): string | undefined {
   if (show(got) === show(expected)) return undefined;
   if (got.length + expected.length <= 12) return `names ${show(got)}, expected ${show(expected)}`;

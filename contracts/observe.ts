@@ -40,7 +40,10 @@ interface Finding {
 
 const show = (value: unknown) => JSON.stringify(value);
 
-/** The ids and titles of the observation checks, in the order they run. */
+/**
+ * The titles of the observation checks, by name, in the order they run.
+ * @example OBSERVATION_CHECKS.order // 'functions come newest add_time first, then by name'
+ */
 export const OBSERVATION_CHECKS = {
   listing:
     'paging with the largest limit honoured (100) gives total_count distinct, schema-valid functions, each page min(limit, total_count - offset) long',

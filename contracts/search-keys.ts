@@ -92,7 +92,10 @@ export const MISREADINGS: readonly Reading[] = [
   },
 ];
 
-/** The misreadings a query tells apart from the contract over these names. */
+/**
+ * The misreadings a query tells apart from the contract over these names.
+ * @example misreadingsCaught(['a.b', 'axb'], { offset: 0, limit: 20, searchkey: 'a.b' }) // ['regular expression', …]
+ */
 export function misreadingsCaught(names: readonly string[], query: ListingQuery, readings = MISREADINGS): string[] {
   const right = JSON.stringify(CONTRACT_READING.answer(names, query));
   return readings.filter((r) => JSON.stringify(r.answer(names, query)) !== right).map((r) => r.name);

@@ -31,6 +31,32 @@ describe('README.md', () => {
     }
   });
 
+  it.each([
+    ['with the control API', [], [], 'http://127.0.0.1:4020'],
+    [
+      'without it',
+      ['--no-control', '--data', 'examples/verify/stateless-data.json'],
+      ['--access-token', 'verify-token-1', '--env', 'prod-1'],
+      'http://127.0.0.1:4021',
+    ],
+  ])('shows what verify really prints %s', { timeout: 90_000 }, async (_mode, serveArgs, verifyArgs, shownUrl) => {
+    const server = await startCli(['--port', '0', '--quiet', ...serveArgs]);
+    try {
+      const { code, stdout, stderr } = await runCli(['verify', '--base-url', server.url, ...verifyArgs], {
+        timeoutMs: 80_000,
+      });
+      expect(code).toBe(0);
+      const real = `${stderr}${stdout}`.split(server.url).join(shownUrl).trim().split('\n');
+      const block = readme.split('```\n').find((part) => part.startsWith(`${shownUrl} has`));
+      const shown = (block ?? '').trim().split('\n');
+      expect(shown.length).toBeGreaterThan(5);
+      for (const line of shown.filter((l) => l !== '…')) expect(real).toContain(line);
+      expect(shown.at(-1)).toBe(real.at(-1));
+    } finally {
+      await server.stop();
+    }
+  });
+
   it('shows what its supertest example really answers', async () => {
     const res = await request(createApp({ rid: false }))
       .post('/componenttcb/getscflist?access_token=t')
