@@ -212,7 +212,7 @@ export interface EnvData {
    */
   functions?: FunctionSeed[];
   /**
-   * How many seeded fake functions to add after the listed ones.
+   * How many seeded fake functions to add after the listed ones. The mock holds at most 200,000 functions, listed and generated, across all envs.
    */
   generate?: number;
   /**
@@ -332,7 +332,7 @@ export interface MockFault {
    */
   errcode?: number;
   /**
-   * With errcode: the message before the rid. Default: the catalogue's message for errcode.
+   * With errcode: the message before the rid (at most 1,024 characters). Default: the catalogue's message for errcode.
    */
   errmsg?: string;
   /**

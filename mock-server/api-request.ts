@@ -4,7 +4,8 @@ import type { MockFault } from '../generated/schemas.js';
 import { type ApiPath, WECHAT_CONTENT_TYPE } from './api-facts.js';
 import { errorBody, makeRid } from './error-codes.js';
 import { faultDelay } from './faults.js';
-import { redactBodyText, redactToken, TOKEN_QUERY_KEYS } from './journal.js';
+import { redactToken, TOKEN_QUERY_KEYS } from './journal.js';
+import { keptBody } from './redact.js';
 import type { MockContext } from './settings.js';
 
 /**
@@ -239,7 +240,13 @@ export function apiRoute(
       clientClosedAt ??= performance.now();
       gone.abort();
     });
-    const readError = await new Promise<unknown>((resolve) => readBody(req, res, resolve));
+    // A declared length over the limit is answered at once, unread: waiting for a body that may never
+    // come (or reading one only to refuse it) would hold the client until the request timeout.
+    const declaredTooLarge = Number(req.headers['content-length']) > settings.bodyLimit;
+    if (declaredTooLarge) res.setHeader('Connection', 'close');
+    const readError = declaredTooLarge
+      ? { type: 'entity.too.large' }
+      : await new Promise<unknown>((resolve) => readBody(req, res, resolve));
     if ((readError as { type?: string } | undefined)?.type === 'request.aborted') {
       context.record(req, {
         seq,
@@ -272,8 +279,7 @@ export function apiRoute(
         invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
         cost_in_ms: Math.round(performance.now() - started),
         request_url: redactedUrl(req.path, query),
-        request_body:
-          body === undefined ? '' : redactBodyText(body.toString('utf8', 0, Math.min(body.length, 64 * 1024))),
+        request_body: body === undefined ? '' : keptBody(body),
         response_body: outcome.body,
         client_ip: req.socket.remoteAddress ?? '',
       });

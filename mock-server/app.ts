@@ -20,7 +20,8 @@ import { answerDescribeEnvs } from './describeenvs.js';
 import { errorBody, makeRid } from './error-codes.js';
 import { FaultQueue } from './faults.js';
 import { answerGetScfList } from './getscflist.js';
-import { Journal, type JournalEntry, redactBodyText, redactToken, TOKEN_QUERY_KEYS } from './journal.js';
+import { Journal, type JournalEntry, TOKEN_QUERY_KEYS } from './journal.js';
+import { keptBody, redactQuery } from './redact.js';
 import { answerRidGet } from './rid-get.js';
 import { RidMap } from './rid-map.js';
 import {
@@ -36,26 +37,6 @@ import { TokenRegistry } from './token-registry.js';
 /** An Express app serving the mock, with the state it serves on `mock`. */
 export type MockApp = Express & { mock: MockContext };
 
-/** Bodies kept in the journal are cut to this many characters, so 1000 entries stay small. */
-const JOURNAL_BODY_CHARS = 16 * 1024;
-
-const capped = (text: string) => (text.length > JOURNAL_BODY_CHARS ? `${text.slice(0, JOURNAL_BODY_CHARS)}…` : text);
-
-function redactQuery(query: Record<string, unknown>): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const [key, value] of Object.entries(query)) {
-    const text = Array.isArray(value) ? value.map(String) : String(value);
-    if (!TOKEN_QUERY_KEYS.includes(key)) out[key] = text;
-    else out[key] = Array.isArray(text) ? text.map(redactToken) : redactToken(text);
-  }
-  return out;
-}
-
-function journalBody(body: Buffer | undefined): string | null {
-  if (body === undefined) return null;
-  return capped(redactBodyText(body.toString('utf8', 0, Math.min(body.length, JOURNAL_BODY_CHARS * 4))));
-}
-
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
 function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext['record'] {
@@ -69,22 +50,23 @@ function makeRecorder(journal: Journal, settings: ResolvedSettings): MockContext
       method: req.method,
       path: req.path,
       query: redactQuery(query),
-      body: journalBody(record.body),
+      body: record.body === undefined ? null : keptBody(record.body),
       content_type: req.headers['content-type'] ?? null,
       errcode: record.errcode,
       ...(record.reason ? { reason: record.reason } : {}),
       status: record.status,
       duration_ms,
-      ...(record.answer !== undefined ? { answer: capped(record.answer) } : {}),
+      ...(record.answer !== undefined ? { answer: record.answer } : {}),
       ...(record.clientClosedAt !== undefined
         ? { client_closed_ms: roundMs(record.clientClosedAt - record.started) }
         : {}),
       ...(token !== undefined ? { access_token_sha256: createHash('sha256').update(token).digest('hex') } : {}),
     };
-    journal.record(entry);
+    // The log sees what the journal keeps: every text bounded.
+    const kept = journal.record(entry);
     if (settings.log) {
       const outcome = record.errcode ?? (record.status === null ? 'dropped' : `HTTP ${record.status}`);
-      const { time, method, path, errcode, reason, status } = entry;
+      const { time, method, path, errcode, reason, status } = kept;
       settings.log(`${method} ${path} ${outcome}${reason ? ` (${reason})` : ''} ${duration_ms}ms`, {
         time,
         method,

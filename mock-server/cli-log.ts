@@ -14,6 +14,25 @@ export interface CliLogger {
 }
 
 /**
+ * Text from a request made safe for one line of a terminal: control characters (newlines, ESC and
+ * the rest of C0 and C1) and Unicode line breaks are written as escapes, so no request can forge a
+ * log line or send the terminal an escape sequence.
+ * @example printable('a\nb\u001b[2J') // 'a\\nb\\x1b[2J'
+ */
+export function printable(text: string): string {
+  let out = '';
+  for (const char of text) {
+    const code = char.charCodeAt(0);
+    if (code >= 0x20 && (code < 0x7f || code > 0x9f) && code !== 0x2028 && code !== 0x2029) out += char;
+    else if (char === '\n') out += '\\n';
+    else if (char === '\r') out += '\\r';
+    else if (char === '\t') out += '\\t';
+    else out += code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/**
  * A logger writing to stdout; colours only when stdout is a terminal (and NO_COLOR is unset).
  * @example createCliLogger('json', { quiet: false }).event('info', 'data reloaded')
  */
@@ -34,13 +53,13 @@ export function createCliLogger(format: LogFormat, options: { quiet: boolean }):
         return;
       }
       const style = entry.errcode === 0 ? 'green' : entry.errcode === null ? 'red' : 'yellow';
-      process.stdout.write(`${paint('dim', entry.time)} ${paint(style, line)}\n`);
+      process.stdout.write(`${paint('dim', entry.time)} ${paint(style, printable(line))}\n`);
     },
     event(level, message, fields = {}) {
       if (format === 'json') json({ time: new Date().toISOString(), level, event: 'notice', msg: message, ...fields });
       else
         process.stdout.write(
-          `${paint('dim', new Date().toISOString())} ${level === 'warn' ? paint('yellow', message) : message}\n`,
+          `${paint('dim', new Date().toISOString())} ${level === 'warn' ? paint('yellow', printable(message)) : printable(message)}\n`,
         );
     },
   };

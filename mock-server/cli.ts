@@ -40,7 +40,9 @@ Options:
   --cors ORIGIN       let browser pages from ORIGIN call the API route (repeatable; * for any).
                       Never the control API
   --headers-timeout-ms N  cut off a client that has not sent its headers in time (default 10000)
-  --request-timeout-ms N  cut off a client that has not sent its whole request in time (default 30000)
+  --request-timeout-ms N  cut off a client that has not sent its whole request in time (default 30000;
+                          a lower value lowers the headers timeout with it)
+  --write-timeout-ms N    cut off a client that stops reading an answer for this long (default 10000)
   --watch             reload --data FILE when it changes (a bad version is refused, the old data kept)
   --log-format F      pretty (default; colours on a terminal) or json (one object per line)
   --quiet             no log line per request
@@ -74,6 +76,7 @@ const SERVE_OPTIONS = {
   cors: { type: 'string', multiple: true },
   'headers-timeout-ms': { type: 'string' },
   'request-timeout-ms': { type: 'string' },
+  'write-timeout-ms': { type: 'string' },
   watch: { type: 'boolean' },
   'log-format': { type: 'string' },
   quiet: { type: 'boolean' },
@@ -133,12 +136,33 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     const from = values['control-token'] !== undefined ? '--control-token' : 'WECHAT_SCF_KIT_CONTROL_TOKEN';
     throw new UsageError(`${from} must be at least 8 characters (a guessable token protects nothing)`);
   }
+  const headersTimeoutMs = parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000);
+  const requestTimeoutMs = parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000);
+  if (headersTimeoutMs !== undefined && requestTimeoutMs !== undefined && requestTimeoutMs < headersTimeoutMs) {
+    throw new UsageError(
+      `--request-timeout-ms ${requestTimeoutMs} is below --headers-timeout-ms ${headersTimeoutMs}: a whole request cannot take less time than its headers; raise it or lower --headers-timeout-ms`,
+    );
+  }
   if (values.watch && !values.data) throw new UsageError('--watch needs --data FILE to watch');
   const logger = createCliLogger(format, { quiet: values.quiet ?? false });
   // Without --data the embedded data is served; it needs no check.
   const data = values.data ? await loadDataFile(values.data) : undefined;
   const seed = parseInteger('--seed', values.seed, 0, 4294967295);
-  const mock = await listen({
+  let mock: RunningMock | undefined;
+  let stopWatching: (() => void) | undefined;
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    stopWatching?.();
+    await mock?.close();
+    process.exit(0);
+  };
+  // Before listening: a supervisor may signal the moment the URL appears, and a signal that finds no
+  // handler kills the process at once instead of the clean exit 0.
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  mock = await listen({
     port,
     host,
     data,
@@ -153,8 +177,9 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     controlToken,
     allowedHosts: values['allowed-host'],
     cors: values.cors,
-    headersTimeoutMs: parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000),
-    requestTimeoutMs: parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000),
+    headersTimeoutMs,
+    requestTimeoutMs,
+    writeTimeoutMs: parseInteger('--write-timeout-ms', values['write-timeout-ms'], 100, 3_600_000),
     log: logger.request,
   });
   const tokenCount = Object.keys(mock.store.tokens()).length;
@@ -183,29 +208,23 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
       curl: exampleCurl(mock),
     },
   );
+  const running = mock;
   const dataFile = values.data;
-  const stopWatching =
-    values.watch && dataFile
-      ? watchDataFile(
-          dataFile,
-          (next) => {
-            mock.store.reload(next, seed ?? next.seed);
-            logger.event('info', `data file ${dataFile} reloaded: ${describeEnvs(mock)}`, { file: dataFile });
-          },
-          (reason) => logger.event('warn', `${reason}; still serving the previous data`, { file: dataFile, reason }),
-        )
-      : undefined;
-
-  let stopping = false;
-  const stop = async () => {
-    if (stopping) return;
-    stopping = true;
-    stopWatching?.();
-    await mock.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  if (values.watch && dataFile) {
+    stopWatching = watchDataFile(
+      dataFile,
+      (next) => {
+        const started = performance.now();
+        running.store.reload(next, seed ?? next.seed);
+        const ms = Math.round(performance.now() - started);
+        logger.event('info', `data file ${dataFile} reloaded in ${ms} ms: ${describeEnvs(running)}`, {
+          file: dataFile,
+          duration_ms: ms,
+        });
+      },
+      (reason) => logger.event('warn', `${reason}; still serving the previous data`, { file: dataFile, reason }),
+    );
+  }
   return mock;
 }
 

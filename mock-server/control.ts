@@ -1,8 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { TICKET_VALID_S } from './api-facts.js';
-import { checkEnvData, checkMockData, DataError } from './data-file.js';
-import { checkFault } from './faults.js';
+import { checkDepth, checkEnvData, checkMockData, checkTotalFunctions, DataError, functionCount } from './data-file.js';
+import { checkFault, MAX_FAULTS } from './faults.js';
 import { buildOpenApi } from './openapi.js';
 import type { MockContext } from './settings.js';
 import type { EnvState } from './store.js';
@@ -57,11 +57,14 @@ function requireBody(req: Request): unknown {
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw) || raw.toString('utf8').trim() === '')
     throw new ControlError(400, 'a JSON body is required');
+  let value: unknown;
   try {
-    return JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(raw.toString('utf8'));
   } catch (error) {
     throw new ControlError(400, `body: is not valid JSON (${(error as Error).message})`);
   }
+  checked(() => checkDepth(value), 'body');
+  return value;
 }
 
 /** An integer query parameter, `fallback` when absent; 400 naming the parameter when it is not one in range. */
@@ -161,6 +164,8 @@ export function controlRouter(context: MockContext): Router {
   router.put('/envs/:env', (req, res) => {
     const id = envIdParam(req);
     const data = checked(() => checkEnvData(requireBody(req)), `env ${id}`);
+    const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.functions.length), 0);
+    checked(() => checkTotalFunctions(others + functionCount(data), ''), `env ${id}`);
     const existed = store.getEnv(id) !== undefined;
     res.status(existed ? 200 : 201).json(summary(store.putEnv(id, data)));
   });
@@ -234,6 +239,12 @@ export function controlRouter(context: MockContext): Router {
   });
   router.post('/faults', (req, res) => {
     const fault = checked(() => checkFault(requireBody(req)), 'fault');
+    if (faults.size >= MAX_FAULTS) {
+      throw new ControlError(
+        409,
+        `the fault queue is full (${MAX_FAULTS} faults); let them be used up, or DELETE /__mock/faults, or use times: N for a run of one fault`,
+      );
+    }
     faults.add(fault);
     res.status(201).json({ faults: faults.list() });
   });

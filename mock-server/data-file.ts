@@ -31,6 +31,67 @@ function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
 }
 
 /**
+ * Most functions, listed and generated, the mock holds across all envs. Building them blocks the
+ * server (about 2.5 s and 250 MB for this many here), so a request for billions is refused, not tried.
+ * @example checkMockData({ envs: { a: { generate: 150_000 }, b: { generate: 150_000 } } }) // throws DataError
+ */
+export const MAX_FUNCTIONS = 200_000;
+
+/**
+ * How many functions an env of the data file makes: its listed ones and its generated ones.
+ * @example functionCount({ functions: [{ name: 'a' }], generate: 10 }) // 11
+ */
+export function functionCount(env: EnvData): number {
+  return (env.functions?.length ?? 0) + (env.generate ?? 0);
+}
+
+/**
+ * Refuses a total over MAX_FUNCTIONS, naming the limit.
+ * @example checkTotalFunctions(250_000, 'envs') // throws DataError: envs: 250,000 functions in all ...
+ * @throws DataError
+ */
+export function checkTotalFunctions(total: number, path: string, label = ''): void {
+  if (total > MAX_FUNCTIONS) {
+    throw new DataError(label, [
+      {
+        path,
+        message: `${total.toLocaleString('en-US')} functions (listed and generated) in all; the mock holds at most ${MAX_FUNCTIONS.toLocaleString('en-US')} across envs`,
+      },
+    ]);
+  }
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted in a data document or control body. The deepest
+ * real one is 6 levels (envs, env, functions, function, status_reason, reason); a body nested
+ * thousands deep is refused here, before a recursive check could overflow the stack.
+ * @example checkDepth(JSON.parse('[[[[]]]]')) // fine; 100 levels deep throws DataError
+ */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses a value nested deeper than MAX_DEPTH, walking it without recursion.
+ * @example checkDepth({ envs: {} })
+ * @throws DataError naming where it goes too deep
+ */
+export function checkDepth(value: unknown, label = ''): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; depth: number; path: string };
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_DEPTH) {
+      throw new DataError(label, [
+        { path: item.path, message: `is nested more than ${MAX_DEPTH} levels deep; no data document is` },
+      ]);
+    }
+    for (const [key, child] of Object.entries(item.value)) {
+      const path = Array.isArray(item.value) ? `${item.path}[${key}]` : item.path ? `${item.path}.${key}` : key;
+      stack.push({ value: child, depth: item.depth + 1, path: path.length > 200 ? `${path.slice(0, 200)}…` : path });
+    }
+  }
+}
+
+/**
  * Checks a whole data document (a data file, or the body of PUT /__mock/data).
  * @example checkMockData({ envs: { 'prod-1': { generate: 3 } } }) // returns it, typed
  * @throws DataError naming the path of the first bad value
@@ -39,6 +100,11 @@ export function checkMockData(value: unknown, label = ''): MockDataFile {
   if (!isMockDataFile(value)) throw new DataError(label, describeErrors(isMockDataFile.errors));
   const issues = Object.entries(value.envs ?? {}).flatMap(([id, env]) => duplicateNames(env, `envs.${id}.`));
   if (issues.length > 0) throw new DataError(label, issues);
+  checkTotalFunctions(
+    Object.values(value.envs ?? {}).reduce((sum, env) => sum + functionCount(env), 0),
+    'envs',
+    label,
+  );
   return value;
 }
 
@@ -51,6 +117,7 @@ export function checkEnvData(value: unknown, label = ''): EnvData {
   if (!isEnvData(value)) throw new DataError(label, describeErrors(isEnvData.errors));
   const issues = duplicateNames(value, '');
   if (issues.length > 0) throw new DataError(label, issues);
+  checkTotalFunctions(functionCount(value), '', label);
   return value;
 }
 
@@ -77,5 +144,6 @@ export async function loadDataFile(path: string): Promise<MockDataFile> {
   } catch (error) {
     throw new DataError(label, [{ path: '', message: `is not valid JSON (${(error as Error).message})` }]);
   }
+  checkDepth(value, label);
   return checkMockData(value, label);
 }

@@ -29,6 +29,13 @@ export function checkFault(value: unknown): MockFault {
   return value;
 }
 
+/**
+ * Most faults queued at once; POST /__mock/faults answers 409 beyond. `times` repeats one fault
+ * without limit, so a long run never needs more entries.
+ * @example faults.size < MAX_FAULTS
+ */
+export const MAX_FAULTS = 100;
+
 /** A queued fault and how many more requests it applies to. */
 export interface QueuedFault extends MockFault {
   remaining: number;
@@ -59,6 +66,11 @@ export class FaultQueue {
     if (head.remaining === 0) this.#queue.splice(index, 1);
     const { remaining: _, ...fault } = head;
     return fault;
+  }
+
+  /** How many faults are queued. */
+  get size(): number {
+    return this.#queue.length;
   }
 
   list(): QueuedFault[] {

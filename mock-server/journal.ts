@@ -74,11 +74,13 @@ export class Journal {
     return this.#seq;
   }
 
-  record(entry: JournalEntry): void {
+  /** Keeps a bounded copy of the entry (see boundEntry) and returns it. */
+  record(full: JournalEntry): JournalEntry {
+    const entry = boundEntry(full);
     this.#recorded += 1;
     if (this.capacity === 0) {
       this.#dropped += 1;
-      return;
+      return entry;
     }
     if (this.#size === this.capacity) {
       this.#entries[this.#start] = entry;
@@ -88,6 +90,7 @@ export class Journal {
       this.#entries[(this.#start + this.#size) % this.capacity] = entry;
       this.#size += 1;
     }
+    return entry;
   }
 
   /**
@@ -129,15 +132,74 @@ export function redactToken(token: string): string {
  */
 export const TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
 
-/** JSON keys whose string values are secrets: tokens, the platform's secret and its ticket. */
-const SECRET_BODY_KEYS =
-  /("(?:access_token|component_access_token|component_appsecret|component_verify_ticket)"\s*:\s*")([^"]*)"/g;
+/**
+ * Longest text kept from a request in a journal field (reason, path, a query value, …), in characters.
+ * @example boundEntry(entry).reason!.length <= JOURNAL_TEXT_CHARS + 40
+ */
+export const JOURNAL_TEXT_CHARS = 1024;
+/**
+ * Longest body or answer kept in the journal, in characters.
+ * @example boundEntry(entry).body!.length <= JOURNAL_BODY_CHARS + 40
+ */
+export const JOURNAL_BODY_CHARS = 16 * 1024;
+/** Room for the note a cut text ends with; a text already cut with its note is not cut again. */
+const NOTE_ROOM = 40;
+/** Most keys or items kept of an object or array (a query has few; a hostile one has thousands). */
+const MAX_ITEMS = 16;
+const LONG_FIELDS: ReadonlySet<string> = new Set(['body', 'answer']);
 
 /**
- * A request body as text with every secret in it (tokens, a component's secret and ticket) cut
- * to a short prefix: a secret sent in a body is as secret as one in the query.
- * @example redactBodyText('{"component_appsecret":"0123456789abcdef"}') // '{"component_appsecret":"012345…"}'
+ * Cuts a text to `max` characters, noting how long the whole was, so a cut is never mistaken for what was sent.
+ * @example cutText('x'.repeat(5000), 1024) // 'xxx…x… [5000 characters in all]'
  */
-export function redactBodyText(text: string): string {
-  return text.replace(SECRET_BODY_KEYS, (_m, head: string, secret: string) => `${head}${redactToken(secret)}"`);
+export function cutText(text: string, max: number, whole = `${text.length} characters`): string {
+  if (text.length <= max && whole === `${text.length} characters`) return text;
+  return `${copyText(text.slice(0, max))}… [${whole} in all]`;
+}
+
+/**
+ * A fresh copy of a text. V8 keeps a slice as a view of the whole it was cut from, so a 1 kB cut of
+ * a 1 MB reason would keep the 1 MB alive for as long as the journal keeps the entry.
+ */
+function copyText(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+function boundValue(value: unknown, max: number): unknown {
+  if (typeof value === 'string') return value.length > max + NOTE_ROOM ? cutText(value, max) : value;
+  if (Array.isArray(value)) {
+    const kept = value.slice(0, MAX_ITEMS).map((item) => boundValue(item, max / 4));
+    return value.length > MAX_ITEMS ? [...kept, `… [${value.length} items in all]`] : kept;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    const entries = Object.entries(value);
+    for (const [key, item] of entries.slice(0, MAX_ITEMS)) {
+      // defineProperty keeps a "__proto__" key as data, where assignment would drop it.
+      Object.defineProperty(out, cutText(key, 64), {
+        value: boundValue(item, max / 4),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    if (entries.length > MAX_ITEMS) out['…'] = `[${entries.length} keys in all]`;
+    return out;
+  }
+  return value;
+}
+
+/**
+ * The entry with every text copied from a request bounded: bodies and answers to JOURNAL_BODY_CHARS,
+ * every other string (reason, path, …) to JOURNAL_TEXT_CHARS, and objects and arrays (the query) to
+ * 16 members of a quarter of that each. A journal of N entries so holds at most about N × 45 kB of
+ * JSON, whatever clients send.
+ * @example boundEntry({ ...entry, reason: 'x'.repeat(1e6) }).reason // 1024 x's, then '… [1000000 characters in all]'
+ */
+export function boundEntry(entry: JournalEntry): JournalEntry {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) {
+    out[key] = boundValue(value, LONG_FIELDS.has(key) ? JOURNAL_BODY_CHARS : JOURNAL_TEXT_CHARS);
+  }
+  return out as unknown as JournalEntry;
 }

@@ -16,6 +16,11 @@ export interface ServerOptions extends MockOptions {
   headersTimeoutMs?: number;
   /** Cut off a client that has not sent its whole request within this time. Default 30 s. */
   requestTimeoutMs?: number;
+  /**
+   * Cut off a client that stops reading an answer: once an answer is complete on our side, the
+   * connection may sit this long without a byte being taken. Default 10 s.
+   */
+  writeTimeoutMs?: number;
 }
 
 /**
@@ -37,6 +42,30 @@ export interface RunningMock
   close(): Promise<void>;
 }
 
+function checkTimeout(name: string, value: number | undefined): void {
+  if (value !== undefined && (!Number.isInteger(value) || value < 100 || value > 3_600_000)) {
+    throw new RangeError(`${name} must be an integer from 100 to 3600000 (milliseconds), got ${value}`);
+  }
+}
+
+/**
+ * The timeouts as given, each honoured: a request timeout below the default headers timeout lowers
+ * that too (a whole request cannot take less than its headers); below an explicit one is refused.
+ */
+function resolveTimeouts(options: ServerOptions): { headersTimeout: number; requestTimeout: number } {
+  checkTimeout('headersTimeoutMs', options.headersTimeoutMs);
+  checkTimeout('requestTimeoutMs', options.requestTimeoutMs);
+  checkTimeout('writeTimeoutMs', options.writeTimeoutMs);
+  const requestTimeout = options.requestTimeoutMs ?? Math.max(30_000, options.headersTimeoutMs ?? 0);
+  const headersTimeout = options.headersTimeoutMs ?? Math.min(10_000, requestTimeout);
+  if (requestTimeout < headersTimeout) {
+    throw new RangeError(
+      `requestTimeoutMs (${requestTimeout}) is below headersTimeoutMs (${headersTimeout}): a whole request cannot take less time than its headers`,
+    );
+  }
+  return { headersTimeout, requestTimeout };
+}
+
 /**
  * Starts the mock on a port (a free one by default) and resolves when it is listening.
  * @example
@@ -51,23 +80,28 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
       `listening on ${host} would open the control API to the network: add a control token (--control-token TOKEN) or turn the control API off (--no-control)`,
     );
   }
-  const headersTimeout = options.headersTimeoutMs ?? 10_000;
-  const requestTimeout = Math.max(options.requestTimeoutMs ?? 30_000, headersTimeout);
+  const { headersTimeout, requestTimeout } = resolveTimeouts(options);
   // The address listened on is a name clients may use for the control API too.
   const app = createApp({ ...options, allowedHosts: [...(options.allowedHosts ?? []), host] });
   const server = createServer(
     // Timeouts are checked on this interval; Node's default (30 s) would let a stalled client sit far longer.
     { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(1000, headersTimeout) },
-    app,
   );
   // Answers in flight when close() is called say Connection: close, so their sockets end with them.
   const inFlight = new Set<ServerResponse>();
   let closing = false;
+  const writeTimeout = options.writeTimeoutMs ?? 10_000;
   server.on('request', (_req, res: ServerResponse) => {
+    // An answer not being read (a journal of megabytes to a client that never reads) would hold its
+    // memory for as long as the socket lives. 'prefinish': the whole answer is handed to the socket;
+    // a socket idle from then on is destroyed by Node at the timeout (no 'timeout' listener here).
+    res.once('prefinish', () => res.setTimeout(writeTimeout));
     if (closing) res.setHeader('Connection', 'close');
     inFlight.add(res);
     res.on('close', () => inFlight.delete(res));
   });
+  // After the listener above, which must see each answer before the app can end it.
+  server.on('request', app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -75,7 +75,7 @@ export class Store {
     this.#initial = data;
     this.#initialSeed = seed;
     this.#seed = seed;
-    this.#load(data);
+    this.#load(data, seed);
   }
 
   /** The seed fake values come from. */
@@ -83,10 +83,13 @@ export class Store {
     return this.#seed;
   }
 
-  #load(data: MockDataFile): void {
+  /** Builds everything first and then swaps it in with the seed: a load that fails changes nothing. */
+  #load(data: MockDataFile, seed: number): void {
     const envs = new Map<string, EnvState>();
-    for (const [id, env] of Object.entries(data.envs ?? {})) envs.set(id, this.#buildEnv(id, env));
-    this.#tokens = new Map(Object.entries(data.tokens ?? {}));
+    for (const [id, env] of Object.entries(data.envs ?? {})) envs.set(id, this.#buildEnv(id, env, seed));
+    const tokens = new Map(Object.entries(data.tokens ?? {}));
+    this.#seed = seed;
+    this.#tokens = tokens;
     this.#envs = envs;
     this.#current = data;
     for (const listener of this.#listeners) listener(data, this.#seed);
@@ -101,12 +104,12 @@ export class Store {
     listener(this.#current, this.#seed);
   }
 
-  #buildEnv(id: string, env: EnvData): EnvState {
+  #buildEnv(id: string, env: EnvData, seed = this.#seed): EnvState {
     // Each record is serialised as it is made; only its sort keys are kept beside the JSON.
     const stored: StoredFunction[] = [];
     const addTimes: string[] = [];
     const names: string[] = [];
-    for (const record of eachFunction(this.#seed, id, env.functions ?? [], env.generate ?? 0)) {
+    for (const record of eachFunction(seed, id, env.functions ?? [], env.generate ?? 0)) {
       stored.push(new StoredFunction(record));
       addTimes.push(record.add_time);
       names.push(record.name);
@@ -161,8 +164,7 @@ export class Store {
 
   /** Replaces all data (tokens and envs). `reset()` still returns to the start-up data. */
   replaceData(data: MockDataFile, seed: number = data.seed ?? this.#initialSeed): void {
-    this.#seed = seed;
-    this.#load(data);
+    this.#load(data, seed);
   }
 
   /** Replaces all data and makes it the start-up data that `reset()` returns to (a reloaded data file). */
@@ -174,8 +176,7 @@ export class Store {
 
   /** Back to the data (and seed) the store was created with. */
   reset(): void {
-    this.#seed = this.#initialSeed;
-    this.#load(this.#initial);
+    this.#load(this.#initial, this.#initialSeed);
   }
 
   /**

@@ -47,7 +47,7 @@ describe('--watch', () => {
     expect((await list(url, 'first')).errcode).toBe(40097);
     const journal = (await (await fetch(`${url}/__mock/requests`)).json()) as { requests: unknown[] };
     expect(journal.requests.length).toBeGreaterThanOrEqual(3);
-    expect(server.output()).toMatch(/data file .*data\.json reloaded: second \(5 functions\)/);
+    expect(server.output()).toMatch(/data file .*data\.json reloaded in \d+ ms: second \(5 functions\)/);
 
     await writeFile(file, JSON.stringify({ envs: { third: { functions: [{ name: 'x', add_time: 'soon' }] } } }));
     await eventually(
