@@ -118,7 +118,7 @@ describe('envs', () => {
     ['an env id with ..', '..', { functions: [] }, /env id "\.\." is not valid/],
     ['an env id with an encoded slash', 'a%2Fb', { functions: [] }, /env id "a\/b" is not valid/],
     ['no body', 'prod-1', undefined, /a JSON body is required/],
-    ['generate too large', 'prod-1', { generate: 1e9 }, /generate: must be <= 2000000/],
+    ['generate too large', 'prod-1', { generate: 1e9 }, /generate: must be <= 200000/],
   ];
   it.each(badPuts)(
     'PUT with %s answers 400 saying what is wrong and changes nothing',
