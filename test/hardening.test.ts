@@ -197,7 +197,7 @@ describe('the pretty log (request text reached it raw)', () => {
     try {
       const env = 'x\nwechat-scf-kit: FORGED LINE\r\u001b[2J\u001b]0;pwned\u0007\u2028';
       await fetch(`${server.url}${API}?access_token=t`, { method: 'POST', body: JSON.stringify({ env }) });
-      await fetch(`${server.url}/__mock/health`);
+      await fetch(`${server.url}/__mock/reset`, { method: 'POST' });
       await new Promise((resolve) => setTimeout(resolve, 200));
       const log = server
         .output()
@@ -208,8 +208,8 @@ describe('the pretty log (request text reached it raw)', () => {
         '(env: x\\nwechat-scf-kit: FORGED LINE\\r\\x1b[2J\\x1b]0;pwned\\x07\\u2028 is not in the data)',
       );
       for (const raw of ['\u001b', '\u0007', '\r', '\u2028']) expect(server.output()).not.toContain(raw);
-      // Control requests log one line each too.
-      expect(log[1]).toMatch(/ GET \/__mock\/health HTTP 200 [\d.]+ms$/);
+      // Control changes log one line each too.
+      expect(log[1]).toMatch(/ POST \/__mock\/reset HTTP 200 [\d.]+ms$/);
     } finally {
       await server.stop();
     }
