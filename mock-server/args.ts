@@ -26,7 +26,18 @@ export function parseCommandArgs<T extends ParseArgsConfig & { args: string[] }>
       const value = /'([^']+)'/.exec(message)?.[1] ?? message;
       throw new UsageError(`unexpected argument ${value}`);
     }
-    throw new UsageError(message.split('. ')[0].replace(/\.$/, ''));
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
+      const option = /'(--?[\w-]+)/.exec(message)?.[1] ?? '';
+      const at = config.args.indexOf(option);
+      if (/ambiguous/.test(message) && at !== -1) {
+        // `--port -1` means the value -1: read it so, and let the option's own check say what is wrong.
+        const args = [...config.args.slice(0, at), `${option}=${config.args[at + 1]}`, ...config.args.slice(at + 2)];
+        return parseCommandArgs({ ...config, args });
+      }
+      if (/argument missing/.test(message)) throw new UsageError(`${option} needs a value`);
+      if (/does not take an argument/.test(message)) throw new UsageError(`${option} takes no value`);
+    }
+    throw new UsageError(message.split(/\.\s/)[0].replace(/\.$/, '').replace(/\s+/g, ' '));
   }
 }
 

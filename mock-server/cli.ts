@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { API_PATHS } from './api-facts.js';
@@ -103,6 +104,18 @@ function exampleCurl(mock: RunningMock): string {
 }
 
 /**
+ * The port to serve on: --port, else PORT from the environment, else 4020. An empty PORT (`PORT=`
+ * in a shell or an .env file) counts as unset, as most servers read it.
+ * @example resolveServePort(undefined, '') // 4020
+ * @throws UsageError naming --port or PORT when it is not a port number
+ */
+export function resolveServePort(flag: string | undefined, environment: string | undefined): number {
+  const fromEnvironment = environment?.trim() || undefined;
+  const port = parseInteger(flag !== undefined ? '--port' : 'PORT', flag ?? fromEnvironment ?? '4020', 0, 65535);
+  return port as number;
+}
+
+/**
  * `wechat-scf-kit serve`: parses flags, loads data, listens and logs until SIGINT/SIGTERM.
  * @example await serve(['--port', '0', '--quiet'])
  */
@@ -116,12 +129,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     console.log(VERSION);
     return undefined;
   }
-  const port = parseInteger(
-    values.port !== undefined ? '--port' : 'PORT',
-    values.port ?? process.env.PORT ?? '4020',
-    0,
-    65535,
-  );
+  const port = resolveServePort(values.port, process.env.PORT);
   const host = values.host ?? '127.0.0.1';
   const unknownEnv = values['unknown-env'];
   if (unknownEnv !== undefined && !['invalid-args', 'no-qbase', 'empty'].includes(unknownEnv)) {
@@ -142,6 +150,20 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     throw new UsageError(
       `--request-timeout-ms ${requestTimeoutMs} is below --headers-timeout-ms ${headersTimeoutMs}: a whole request cannot take less time than its headers; raise it or lower --headers-timeout-ms`,
     );
+  }
+  for (const name of values['allowed-host'] ?? []) {
+    if (!/^[^\s/?#@]+$/.test(name)) {
+      throw new UsageError(
+        `--allowed-host ${JSON.stringify(name)} is not a host name; give a name such as wechat-mock`,
+      );
+    }
+  }
+  for (const origin of values.cors ?? []) {
+    if (origin !== '*' && !/^https?:\/\/[^\s/?#]+$/.test(origin)) {
+      throw new UsageError(
+        `--cors ${JSON.stringify(origin)} is not an origin; give one such as http://localhost:5173, or *`,
+      );
+    }
   }
   if (values.watch && !values.data) throw new UsageError('--watch needs --data FILE to watch');
   const logger = createCliLogger(format, { quiet: values.quiet ?? false });
@@ -311,8 +333,17 @@ async function openapi(args: string[]): Promise<void> {
     process.stdout.write(text);
     return;
   }
-  await writeFile(values.output, text).catch((error: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot write --output ${values.output}: ${error.code ?? error.message}`);
+  const output = values.output;
+  await writeFile(output, text).catch((error: NodeJS.ErrnoException) => {
+    const why =
+      error.code === 'ENOENT'
+        ? `the folder ${dirname(output)} does not exist`
+        : error.code === 'EISDIR'
+          ? 'it is a folder; give a file name'
+          : error.code === 'EACCES' || error.code === 'EPERM'
+            ? 'permission denied'
+            : (error.code ?? error.message);
+    throw new UsageError(`cannot write --output ${output}: ${why}`);
   });
   console.log(`wrote ${values.output}`);
 }

@@ -1,7 +1,15 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { TICKET_VALID_S } from './api-facts.js';
-import { checkDepth, checkEnvData, checkMockData, checkTotalFunctions, DataError, functionCount } from './data-file.js';
+import {
+  checkDepth,
+  checkEnvData,
+  checkMockData,
+  checkTotalFunctions,
+  DataError,
+  describeJsonError,
+  functionCount,
+} from './data-file.js';
 import { checkFault, MAX_FAULTS } from './faults.js';
 import { buildOpenApi } from './openapi.js';
 import type { MockContext } from './settings.js';
@@ -58,10 +66,11 @@ function requireBody(req: Request): unknown {
   if (!Buffer.isBuffer(raw) || raw.toString('utf8').trim() === '')
     throw new ControlError(400, 'a JSON body is required');
   let value: unknown;
+  const text = raw.toString('utf8');
   try {
-    value = JSON.parse(raw.toString('utf8'));
+    value = JSON.parse(text);
   } catch (error) {
-    throw new ControlError(400, `body: is not valid JSON (${(error as Error).message})`);
+    throw new ControlError(400, `body: ${describeJsonError(text, error as Error)}`);
   }
   checked(() => checkDepth(value), 'body');
   return value;

@@ -122,6 +122,25 @@ export function checkEnvData(value: unknown, label = ''): EnvData {
 }
 
 /**
+ * What is wrong with a text JSON.parse refused, by line and column (editors show those, not offsets).
+ * @example describeJsonError('{\n  x\n}', error) // 'is not valid JSON at line 2, column 3: Expected property name or \'}\''
+ */
+export function describeJsonError(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const at = position ? Number(position[1]) : /end of JSON input/.test(error.message) ? text.length : undefined;
+  // V8's own text: without its offset and line note, and without the copy of the input it may quote.
+  const why = error.message
+    .replace(/\s*in JSON at position \d+.*$/, '')
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/\s+/g, ' ');
+  if (at === undefined) return `is not valid JSON: ${why}`;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return `is not valid JSON at line ${line}, column ${column}: ${why}`;
+}
+
+/**
  * Reads and checks a data file.
  * @example const data = await loadDataFile('mock-data.json');
  * @throws DataError with a one-line message such as
@@ -139,10 +158,12 @@ export async function loadDataFile(path: string): Promise<MockDataFile> {
     throw new DataError(label, [{ path: '', message: why }]);
   }
   let value: unknown;
+  // Editors on Windows may save UTF-8 with a byte order mark; it is not part of the JSON.
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(json);
   } catch (error) {
-    throw new DataError(label, [{ path: '', message: `is not valid JSON (${(error as Error).message})` }]);
+    throw new DataError(label, [{ path: '', message: describeJsonError(json, error as Error) }]);
   }
   checkDepth(value, label);
   return checkMockData(value, label);

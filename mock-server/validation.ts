@@ -205,6 +205,8 @@ export function describeErrors(errors: readonly ErrorObject[] | null | undefined
         message = 'is not allowed here';
       } else if (error.keyword === 'pattern' && /_time$/.test(segments.at(-1) ?? '')) {
         message = 'must match YYYY-MM-DD HH:mm:ss';
+      } else if (error.keyword === 'pattern' && error.schemaPath.includes('envId')) {
+        message = "must be letters, digits, '-' or '_', starting with a letter or digit, at most 64 long";
       } else if (error.keyword === 'enum') {
         message = `must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
       }

@@ -52,7 +52,8 @@ describe('--watch', () => {
     await writeFile(file, JSON.stringify({ envs: { third: { functions: [{ name: 'x', add_time: 'soon' }] } } }));
     await eventually(
       async () => server?.output() ?? '',
-      (out) => out.includes('still serving the previous data'),
+      // The watcher may also see the file half-written (empty) first; wait for the whole file's reason.
+      (out) => out.includes('add_time: must match YYYY-MM-DD HH:mm:ss; still serving the previous data'),
     );
     expect(server.output()).toMatch(
       /data file .*data\.json envs\.third\.functions\[0\]\.add_time: must match YYYY-MM-DD HH:mm:ss; still serving the previous data/,

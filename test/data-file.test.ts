@@ -61,7 +61,11 @@ describe('loadDataFile', () => {
       JSON.stringify({ tokens: { t: 'revoked' } }),
       'tokens.t: must be one of "valid", "expired", "no-qbase"',
     ],
-    ['an env id with a slash', JSON.stringify({ envs: { 'a/b': {} } }), 'envs: key "a/b" must match pattern'],
+    [
+      'an env id with a slash',
+      JSON.stringify({ envs: { 'a/b': {} } }),
+      "envs: key \"a/b\" must be letters, digits, '-' or '_', starting with a letter or digit, at most 64 long",
+    ],
     ['an unknown top-level key', JSON.stringify({ env: {} }), 'env: is not allowed here'],
     ['a negative generate', JSON.stringify({ envs: { e: { generate: -1 } } }), 'envs.e.generate: must be >= 0'],
     [
