@@ -134,8 +134,13 @@ export class TokenRegistry {
     if (before) before.cutAt = Math.min(before.cutAt ?? Number.POSITIVE_INFINITY, now + TOKEN_OVERLAP_S * 1000);
     this.#issued.set(token, { appid, issuedAt: now, expiresAt: now + TOKEN_EXPIRES_S * 1000 });
     this.#latest.set(appid, token);
-    // Maps keep insertion order: the first key is the oldest token.
-    if (this.#issued.size > ISSUED_TOKENS_KEPT) this.#issued.delete(this.#issued.keys().next().value as string);
+    // Maps keep insertion order: the first key is the oldest token. Forgetting it also forgets its
+    // component's "latest" when it was that, so neither map outgrows ISSUED_TOKENS_KEPT.
+    if (this.#issued.size > ISSUED_TOKENS_KEPT) {
+      const [oldest, forgotten] = this.#issued.entries().next().value as [string, IssuedToken];
+      this.#issued.delete(oldest);
+      if (this.#latest.get(forgotten.appid) === oldest) this.#latest.delete(forgotten.appid);
+    }
     return token;
   }
 
@@ -144,6 +149,11 @@ export class TokenRegistry {
     const issued = this.#issued.get(token);
     if (!issued) return undefined;
     return stateAt(issued, this.#clock.now());
+  }
+
+  /** How many issued tokens, and components with a latest token, are remembered (both bounded). */
+  get size(): { issued: number; components: number } {
+    return { issued: this.#issued.size, components: this.#latest.size };
   }
 
   /** Every remembered issued token, oldest first. */

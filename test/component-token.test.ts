@@ -1,9 +1,17 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockDataFile } from '../generated/schemas.js';
-import { API_PATHS, TICKET_VALID_S, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../mock-server/api-facts.js';
+import {
+  API_PATHS,
+  ISSUED_TOKENS_KEPT,
+  TICKET_VALID_S,
+  TOKEN_EXPIRES_S,
+  TOKEN_OVERLAP_S,
+} from '../mock-server/api-facts.js';
 import { createApp, type MockApp } from '../mock-server/app.js';
+import { MockClock } from '../mock-server/clock.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
+import { TokenRegistry } from '../mock-server/token-registry.js';
 import { isComponentTokenSuccess, isWechatError } from '../mock-server/validation.js';
 
 /** The body of an answer as JSON; the assertions check its shape. */
@@ -281,5 +289,18 @@ describe('the control API for components', () => {
     expect(JSON.parse(old.text).errcode).toBe(40001);
     const refused = await request(fresh).post(API_PATHS.componentToken).send(COMPONENT);
     expect(JSON.parse(refused.text).errcode).toBe(40013);
+  });
+});
+
+describe('the token registry stays bounded', () => {
+  it(`remembers at most ${ISSUED_TOKENS_KEPT} issued tokens however many components ask, forgetting the oldest`, () => {
+    const registry = new TokenRegistry(new MockClock(), 1);
+    registry.load({});
+    const first = registry.issue({ component_appid: 'wx0', component_appsecret: 's', component_verify_ticket: 't' });
+    for (let i = 1; i <= ISSUED_TOKENS_KEPT + 500; i++) {
+      registry.issue({ component_appid: `wx${i}`, component_appsecret: 's', component_verify_ticket: 't' });
+    }
+    expect(registry.size).toEqual({ issued: ISSUED_TOKENS_KEPT, components: ISSUED_TOKENS_KEPT });
+    expect(registry.state((first as { component_access_token: string }).component_access_token)).toBeUndefined();
   });
 });
