@@ -6,5 +6,7 @@ export default defineConfig({
     // Tests start real servers and child processes; 2 cores are shared by all of them.
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // Fails the run when a test leaves a process or a temp folder behind.
+    globalSetup: ['test/leak-check.ts'],
   },
 });

@@ -3,7 +3,7 @@
 // Sends a mix of pages, searches, errors and control changes to a mock on a free port; prints RSS
 // after warm-up and after each tenth of the run; exits 1 when it grew more than --max-growth-mb.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,11 @@ writeFileSync(
 
 const child = spawn(process.execPath, [cli, 'serve', '--port', '0', '--quiet', '--data', join(dir, 'data.json')], {
   stdio: ['ignore', 'pipe', 'inherit'],
+});
+// Whatever happens, the server and the data folder go with this script.
+process.on('exit', () => {
+  child.kill('SIGKILL');
+  rmSync(dir, { recursive: true, force: true });
 });
 const url = await new Promise((resolve, reject) => {
   child.stdout.once('data', (chunk) => resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(chunk))[0]));

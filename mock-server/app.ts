@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cors from 'cors';
-import express, {
-  type ErrorRequestHandler,
-  type Express,
-  type Request,
-  type RequestHandler,
-  type Response,
-} from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { API_PATH_LIST, API_PATHS, WECHAT_CONTENT_TYPE } from './api-facts.js';
-import { apiRoute, readToken } from './api-request.js';
+import { readToken } from './api-request.js';
+import { apiRoute } from './api-route.js';
 import { MockClock } from './clock.js';
 import { answerComponentToken } from './component-token.js';
 import { CONTROL_PREFIX, ControlError, controlRouter } from './control.js';
@@ -34,8 +30,19 @@ import {
 import { Store } from './store.js';
 import { TokenRegistry } from './token-registry.js';
 
-/** An Express app serving the mock, with the state it serves on `mock`. */
-export type MockApp = Express & { mock: MockContext };
+/**
+ * The mock as an app: a Node request listener (an Express app underneath) with the state it serves
+ * on `mock`. Declared here rather than as Express's type so the published types need no
+ * @types/express: pass it to http.createServer, supertest, or app.use() of your own Express app.
+ * @example createServer(createApp()).listen(4020)
+ */
+export interface MockApp {
+  (req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void): void;
+  /** The state the app serves: settings, store, journal, faults, clock, tokens, rids. */
+  readonly mock: MockContext;
+  /** Listens on a port, as Express's app.listen does. */
+  listen(port?: number, host?: string, callback?: () => void): Server;
+}
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -216,5 +223,5 @@ export function createApp(options: MockOptions = {}): MockApp {
   }
   app.use(notFound(context));
   app.use(errorHandler(context));
-  return Object.assign(app, { mock: context });
+  return Object.assign(app, { mock: context }) as unknown as MockApp;
 }

@@ -356,7 +356,9 @@ function isEntryPoint(): boolean {
   }
 }
 
+// No top-level await: this module stays loadable with require() where Node allows require(esm).
 if (isEntryPoint()) {
-  const code = await main(process.argv.slice(2));
-  if (code !== undefined) process.exitCode = code;
+  main(process.argv.slice(2)).then((code) => {
+    if (code !== undefined) process.exitCode = code;
+  });
 }

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp, type MockApp } from './app.js';
-import { isLoopback } from './control-guard.js';
+import { isLoopback } from './hosts.js';
 import type { MockContext, MockOptions } from './settings.js';
 
 export { isLoopback };

@@ -1,4 +1,4 @@
-import type { Request } from 'express';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { MockDataFile } from '../generated/schemas.js';
 import type { MockClock } from './clock.js';
 import type { FaultQueue } from './faults.js';
@@ -145,6 +145,18 @@ export interface RequestRecord {
   clientClosedAt?: number;
 }
 
+/**
+ * What the recorder reads of a request: Express's Request has it all. Declared here so the
+ * published types stand alone, without @types/express.
+ */
+export interface RecordedRequest {
+  method: string;
+  /** The path without the query string. */
+  path: string;
+  query: unknown;
+  headers: IncomingHttpHeaders;
+}
+
 /** The state one app serves: shared by the endpoints and the control API. */
 export interface MockContext {
   readonly settings: ResolvedSettings;
@@ -158,5 +170,5 @@ export interface MockContext {
   /** The requests behind the rids answered, for rid/get. */
   readonly rids: RidMap;
   /** Records a finished API request in the journal and the log. */
-  record(req: Request, record: RequestRecord): void;
+  record(req: RecordedRequest, record: RequestRecord): void;
 }

@@ -7,6 +7,7 @@
  * import { inject } from 'vitest';
  * const baseUrl = inject('wechatApiBaseUrl'); // also process.env.WECHAT_API_BASE_URL
  */
+import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { loadDataFile } from './data-file.js';
 import { type ServerOptions, startMockServer } from './server.js';
@@ -22,7 +23,7 @@ declare module 'vitest' {
 
 /** Options of the mock for a test run: those of startMockServer, and a data file to load. */
 export interface GlobalMockOptions extends Omit<ServerOptions, 'log'> {
-  /** A data file, as for `serve --data`. */
+  /** A data file, as for `serve --data`; a relative path is taken from the vitest root. */
   dataFile?: string;
 }
 
@@ -35,7 +36,8 @@ export interface GlobalMockOptions extends Omit<ServerOptions, 'log'> {
 export function mockGlobalSetup(options: GlobalMockOptions = {}) {
   return async function setup(project: TestProject): Promise<() => Promise<void>> {
     const { dataFile, ...rest } = options;
-    const data = dataFile ? await loadDataFile(dataFile) : rest.data;
+    // Relative to the vitest root (where the config is), not to wherever vitest was started from.
+    const data = dataFile ? await loadDataFile(resolve(project.config.root, dataFile)) : rest.data;
     const mock = await startMockServer({ ...rest, data });
     project.provide('wechatApiBaseUrl', mock.url);
     // Workers start after global setup and inherit this.
@@ -46,7 +48,7 @@ export function mockGlobalSetup(options: GlobalMockOptions = {}) {
 
 /**
  * The ready globalSetup. Options come from `test.provide.wechatScfKit` in the vitest config, and a
- * data file also from WECHAT_SCF_KIT_DATA in the environment.
+ * data file also from WECHAT_SCF_KIT_DATA in the environment (relative paths from the vitest root).
  * @example
  * // vitest.config.ts
  * export default defineConfig({ test: { globalSetup: ['wechat-scf-kit/vitest'], provide: { wechatScfKit: { rid: false } } } });

@@ -1,8 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type CliServer, runCli, startCli } from './cli-process.js';
+import { type CliServer, runCli, startCli, tempDir } from './cli-process.js';
 
 let server: CliServer | undefined;
 afterEach(async () => {
@@ -29,7 +28,7 @@ async function eventually<T>(read: () => Promise<T>, until: (value: T) => boolea
 
 describe('--watch', () => {
   it('serves a valid new data file, keeps the journal, and refuses a bad one with the reason, keeping the old data', async () => {
-    const file = join(await mkdtemp(join(tmpdir(), 'scf-watch-')), 'data.json');
+    const file = join(await tempDir('scf-watch-'), 'data.json');
     await writeFile(file, JSON.stringify({ envs: { first: { generate: 3 } } }));
     server = await startCli(['--port', '0', '--data', file, '--watch']);
     const url = server.url;

@@ -1,6 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { onTestFinished } from 'vitest';
 
 /** The compiled CLI, as `npm start` and the package's bin run it. */
 export const CLI = fileURLToPath(new URL('../dist/mock-server/cli.js', import.meta.url));
@@ -77,4 +81,11 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<C
     });
     exited.then((code) => reject(new Error(`CLI exited with ${code} before listening: ${stderr}`)));
   });
+}
+
+/** A temp folder for the current test, removed when the test finishes (the run fails if one is left). */
+export async function tempDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  onTestFinished(() => rm(dir, { recursive: true, force: true }));
+  return dir;
 }

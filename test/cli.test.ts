@@ -1,10 +1,9 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import packageJson from '../package.json' with { type: 'json' };
-import { type CliServer, runCli, startCli } from './cli-process.js';
+import { type CliServer, runCli, startCli, tempDir } from './cli-process.js';
 
 let server: CliServer | undefined;
 afterEach(async () => {
@@ -50,7 +49,7 @@ describe('wechat-scf-kit serve (the real CLI, over HTTP)', () => {
   });
 
   it('loads a data file and honours --no-rid, --max-limit and --quiet', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scf-cli-'));
+    const dir = await tempDir('scf-cli-');
     const file = join(dir, 'data.json');
     await writeFile(file, JSON.stringify({ tokens: { good: 'valid' }, envs: { 'prod-1': { generate: 12 } } }));
     server = await startCli(['--port', '0', '--data', file, '--no-rid', '--max-limit', '5', '--quiet']);
@@ -84,7 +83,7 @@ describe('wechat-scf-kit given bad input', () => {
   });
 
   it('a bad data file exits 2 naming the path of the bad value', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scf-cli-'));
+    const dir = await tempDir('scf-cli-');
     const file = join(dir, 'bad.json');
     await writeFile(file, JSON.stringify({ envs: { 'prod-1': { functions: [{ name: 'a', add_time: 'today' }] } } }));
     const { code, stderr } = await runCli(['serve', '--data', file]);

@@ -1,12 +1,11 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseClientOutput } from '../contracts/process-client.js';
 import { clientCases, runClientContract } from '../contracts/verify-client.js';
 import { clientInvoker } from '../contracts/vitest.js';
-import { runCli } from './cli-process.js';
+import { runCli, tempDir } from './cli-process.js';
 import { type ClientMutant, mutantClient } from './mutants.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -17,7 +16,7 @@ describe('wechat-scf-kit verify-client runs the example clients through stdin/st
     ['the TypeScript client', ['node', join(root, 'examples/typescript-client/dist/main.js')]],
     ['the Python client (standard library only)', ['python3', join(root, 'examples/python-client/main.py')]],
   ])('%s passes every client case', { timeout: 120_000 }, async (_name, command) => {
-    const dir = await mkdtemp(join(tmpdir(), 'scf-client-'));
+    const dir = await tempDir('scf-client-');
     const output = join(dir, 'junit.xml');
     const { code, stdout } = await runCli(
       ['verify-client', '--reporter', 'junit', '--output', output, '--', ...command],

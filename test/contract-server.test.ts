@@ -1,7 +1,6 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,7 @@ import { loadCases } from '../contracts/cases.js';
 import { loadFlows } from '../contracts/flows.js';
 import { OBSERVATION_ENV, serverChecks, verifyServer } from '../contracts/verify-server.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
-import { type CliServer, runCli, startCli } from './cli-process.js';
+import { type CliServer, runCli, startCli, tempDir } from './cli-process.js';
 import { mutantServer, type ServerMutant } from './mutants.js';
 
 async function listen(app: Express): Promise<{ url: string; server: Server }> {
@@ -185,7 +184,7 @@ describe('wechat-scf-kit verify (the CLI)', () => {
   afterAll(() => server.stop());
 
   it('prints one line per case and a summary, exits 0, and writes JUnit XML', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'scf-verify-'));
+    const dir = await tempDir('scf-verify-');
     const output = join(dir, 'report.xml');
     const { code, stdout } = await runCli(
       ['verify', '--base-url', server.url, '--reporter', 'junit', '--output', output],

@@ -1,7 +1,7 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDataFile } from '../mock-server/data-file.js';
 import { DEFAULT_DATA } from '../mock-server/default-data.js';
 
@@ -9,6 +9,7 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'scf-data-'));
 });
+afterAll(() => rm(dir, { recursive: true, force: true }));
 
 async function fileWith(name: string, text: string): Promise<string> {
   const path = join(dir, name);

@@ -1,5 +1,4 @@
-import { mkdtemp, readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import request from 'supertest';
@@ -8,7 +7,7 @@ import { API_PATH_LIST } from '../mock-server/api-facts.js';
 import { createApp } from '../mock-server/app.js';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
 import { API_SCHEMA_FILES, buildOpenApi, ENDPOINT_ERRCODES } from '../mock-server/openapi.js';
-import { runCli } from './cli-process.js';
+import { runCli, tempDir } from './cli-process.js';
 
 const schemasDir = new URL('../schemas/', import.meta.url);
 
@@ -72,7 +71,7 @@ describe('the OpenAPI 3.1 document', () => {
     const printed = await runCli(['openapi']);
     expect(printed.code).toBe(0);
     expect(JSON.parse(printed.stdout)).toEqual(JSON.parse(JSON.stringify(buildOpenApi())));
-    const file = join(await mkdtemp(join(tmpdir(), 'scf-openapi-')), 'openapi.json');
+    const file = join(await tempDir('scf-openapi-'), 'openapi.json');
     const written = await runCli(['openapi', '--output', file]);
     expect(written).toMatchObject({ code: 0, stdout: `wrote ${file}\n` });
     expect(JSON.parse(await readFile(file, 'utf8')).openapi).toBe('3.1.0');

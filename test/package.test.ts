@@ -1,11 +1,11 @@
 // The package as a user gets it: packed, installed into a new project, and used from there.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
 
 const run = promisify(execFile);
@@ -13,10 +13,12 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 let tarball: string;
 let files: string[];
 let project: string;
+let packDir: string;
+let installOutput: string;
 
 beforeAll(async () => {
   // --ignore-scripts: npm test has built dist/ already, and a rebuild would pull it from under the other test files.
-  const packDir = await mkdtemp(join(tmpdir(), 'scf-pack-'));
+  packDir = await mkdtemp(join(tmpdir(), 'scf-pack-'));
   const { stdout } = await run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
     cwd: root,
     maxBuffer: 1 << 24,
@@ -27,11 +29,19 @@ beforeAll(async () => {
   project = await mkdtemp(join(tmpdir(), 'scf-consumer-'));
   await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'consumer', private: true, type: 'module' }));
   // From npm's cache, which npm ci has filled: no download is needed.
-  await run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'typescript@7.0.2'], {
-    cwd: project,
-    maxBuffer: 1 << 24,
-  });
+  // @types/node: the shipped types use node:http, as any Node project's do; nothing else is needed.
+  const installed = await run(
+    'npm',
+    ['install', '--prefer-offline', '--no-audit', '--no-fund', tarball, 'typescript@7.0.2', '@types/node@20.19.43'],
+    { cwd: project, maxBuffer: 1 << 24 },
+  );
+  installOutput = installed.stdout + installed.stderr;
 }, 240_000);
+
+afterAll(async () => {
+  await rm(packDir, { recursive: true, force: true });
+  await rm(project, { recursive: true, force: true });
+});
 
 describe('the packed tarball', () => {
   it('holds compiled JS, declarations, schemas, the contract cases and the README; no tests or TypeScript sources', () => {
@@ -47,14 +57,27 @@ describe('the packed tarball', () => {
       'dist/mock-server/dashboard/static/index.html',
       'dist/mock-server/dashboard/static/main.js',
       'schemas/getscflist-request.schema.json',
+      'LICENSE',
+      'examples/ci/github-actions.yml',
+      'examples/ci/gitlab-ci.yml',
     ]) {
       expect(files).toContain(wanted);
     }
     const strays = files.filter(
       (f) =>
-        /^(test|examples|bench|scripts|mock-server|contracts)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+        /^(test|examples\/(?!ci\/)|bench|scripts|mock-server|contracts)\//.test(f) ||
+        (f.endsWith('.ts') && !f.endsWith('.d.ts')),
     );
     expect(strays).toEqual([]);
+  });
+
+  it('installs without a build step (prepack, not prepare), with a license and a repository', async () => {
+    const manifest = JSON.parse(await readFile(join(project, 'node_modules/wechat-scf-kit/package.json'), 'utf8'));
+    expect(manifest.scripts.prepare).toBeUndefined();
+    expect(manifest.scripts.prepack).toBe('npm run build');
+    expect(manifest.repository.url).toMatch(/^git\+https:\/\/.+\.git$/);
+    expect(manifest.license).toBe('MIT');
+    expect(installOutput).not.toMatch(/prepare/i);
   });
 
   it('publint reports nothing', async () => {
@@ -65,7 +88,12 @@ describe('the packed tarball', () => {
 
 describe('installed into a new project', () => {
   it('npx wechat-scf-kit serve --port 0 answers errcode 0', async () => {
-    const child = spawn('npx', ['--no-install', 'wechat-scf-kit', 'serve', '--port', '0', '--quiet'], { cwd: project });
+    // Its own process group: killing npx alone would leave the server it started running.
+    const child = spawn('npx', ['--no-install', 'wechat-scf-kit', 'serve', '--port', '0', '--quiet'], {
+      cwd: project,
+      detached: true,
+    });
+    const exited = new Promise((resolve) => child.once('close', resolve));
     try {
       const url = await new Promise<string>((resolve, reject) => {
         child.stdout.once('data', (chunk) => resolve(/http:\/\/127\.0\.0\.1:\d+/.exec(String(chunk))?.[0] ?? ''));
@@ -81,7 +109,8 @@ describe('installed into a new project', () => {
       expect(await page.text()).toContain('/__mock/assets/main.js');
       expect((await fetch(`${url}/__mock/assets/main.js`)).status).toBe(200);
     } finally {
-      child.kill('SIGTERM');
+      process.kill(-(child.pid as number), 'SIGTERM');
+      await exited;
     }
   });
 
@@ -103,7 +132,22 @@ console.log(JSON.stringify({ cases: loadCases().length, statuses: results.map((r
     expect(out.errcodes).toBe(Object.keys(ERROR_CODES).length);
   });
 
-  it('a TypeScript file type-checks against the shipped types', async () => {
+  it('CommonJS: require() of the main entry works, and the ESM-only contracts load with import()', async () => {
+    await writeFile(
+      join(project, 'use.cjs'),
+      `const { createApp } = require('wechat-scf-kit');
+import('wechat-scf-kit/contracts').then((contracts) => {
+  console.log(JSON.stringify({ app: typeof createApp, cases: contracts.loadCases().length }));
+});
+`,
+    );
+    const { stdout } = await run('node', ['use.cjs'], { cwd: project });
+    const out = JSON.parse(stdout);
+    expect(out.app).toBe('function');
+    expect(out.cases).toBeGreaterThan(50);
+  });
+
+  it('a TypeScript file type-checks against the shipped types, with skipLibCheck false', async () => {
     await writeFile(
       join(project, 'check.ts'),
       `import type { CloudFunction, GetScfListRequest } from 'wechat-scf-kit';
@@ -112,7 +156,10 @@ const request: GetScfListRequest = { env: 'prod-1', offset: 0, limit: 20, search
 const fn: Pick<CloudFunction, 'name' | 'status'> = { name: 'login', status: 'Active' };
 const app = createApp({ rid: false });
 let mock: RunningMock | undefined;
-export { request, fn, app, mock };
+const limit: number = app.mock.settings.maxLimit;
+// @ts-expect-error: were createApp() to return any, this line would be no error, and the check would fail
+app.mock.notAField;
+export { request, fn, app, mock, limit };
 `,
     );
     await writeFile(
@@ -123,7 +170,9 @@ export { request, fn, app, mock };
           moduleResolution: 'nodenext',
           strict: true,
           noEmit: true,
-          skipLibCheck: true,
+          // Every shipped .d.ts is checked: they must stand alone (no @types/express, no vitest).
+          skipLibCheck: false,
+          types: ['node'],
         },
         files: ['check.ts'],
       }),
