@@ -1,5 +1,6 @@
 import type { ContractCase, ContractState } from '../generated/schemas.js';
 import { describeErrors, formatIssues, isContractCaseFile as isCaseFile } from '../mock-server/validation.js';
+import client from './cases/client.json' with { type: 'json' };
 import errors from './cases/errors.json' with { type: 'json' };
 import faults from './cases/faults.json' with { type: 'json' };
 import invariants from './cases/invariants.json' with { type: 'json' };
@@ -7,13 +8,14 @@ import listing from './cases/listing.json' with { type: 'json' };
 
 /**
  * The case files shipped in contracts/cases/, by file name.
- * @example Object.keys(CASE_FILES) // ['listing.json', 'errors.json', 'faults.json', 'invariants.json']
+ * @example Object.keys(CASE_FILES) // ['listing.json', 'errors.json', 'faults.json', 'invariants.json', 'client.json']
  */
 export const CASE_FILES: Record<string, unknown> = {
   'listing.json': listing,
   'errors.json': errors,
   'faults.json': faults,
   'invariants.json': invariants,
+  'client.json': client,
 };
 
 /** A case with its file's defaults applied. */

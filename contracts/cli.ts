@@ -4,10 +4,10 @@ import { delimiter, join } from 'node:path';
 import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/args.js';
 import { loadCases } from './cases.js';
 import { loadFlows } from './flows.js';
-import { processClient } from './process-client.js';
+import { CannotRunError, processClient } from './process-client.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
-import { runClientContract } from './verify-client.js';
+import { clientTimings, runClientContract } from './verify-client.js';
 import { type ServerVerification, serverChecks, verifyServer } from './verify-server.js';
 
 const REPORT_OPTIONS = {
@@ -43,21 +43,31 @@ Exit code: 0 when nothing failed (warnings do not fail), 1 when a case failed, 2
 /** The help of `wechat-scf-kit verify-client`. @example console.log(VERIFY_CLIENT_HELP) */
 export const VERIFY_CLIENT_HELP = `Usage: wechat-scf-kit verify-client [options] -- COMMAND [ARGS...]
 
-Runs the client contract cases against a program in any language. For each case a mock is
-arranged and COMMAND runs with WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN and WECHAT_TIMEOUT_MS in its
-environment and the call's parameters as one JSON object on stdin, e.g. {"env":"contract-env","limit":5}.
-It prints one JSON object on stdout: the response as parsed (errcode 0), {"errcode":N,"errmsg":"..."}
-for a WeChat failure, or {"error":"..."} for a transport failure. A non-zero exit is a reported failure.
+Runs the client contract cases against a program in any language. For each call a mock is
+arranged and COMMAND runs once, with WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN and WECHAT_TIMEOUT_MS
+in its environment and the call's parameters as one JSON object on stdin, e.g.
+{"env":"contract-env","limit":5}. Its whole stdout must be one JSON document (any formatting):
+  {"result": <the response as the client parsed it>}   success (errcode 0)
+  {"errcode": N, "errmsg": "<the server's errmsg>"}      a WeChat failure the client surfaced
+  {"error": "<what went wrong>"}                         a transport failure (HTTP error, bad JSON, timeout)
+Anything else is a protocol error. Some cases call COMMAND several times; TMPDIR points at one
+temp folder for the whole run (removed after), so a disk cache lasts from call to call.
+
+Each request is checked (whole token, body, count: errors that are not transient must be sent
+once; -1, -1000, HTTP 5xx, a dropped connection and a timeout may be retried up to 3 times) and
+each answer against what the server sent, compared as JSON values.
 
 Options:
-  --timeout-ms N       the timeout the client must honour (default 1000)
-  --run-timeout-ms N   kill COMMAND after this long (default 15000)
+  --timeout-ms N       the timeout the client must honour (default 1000); slow answers are derived
+                       from it, and the client must give up within N + max(500, N/2) ms
+  --strict             fail on warnings (null for absent optionals, a JSON body without Content-Type)
+  --run-timeout-ms N   kill COMMAND after this long (default: from --timeout-ms, 14000 at 1000)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
   -h, --help           show this help
 
-Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error.`;
+Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error or a COMMAND that cannot run.`;
 
 function checkCaseIds(ids: string[] | undefined, more: readonly string[] = []): void {
   if (!ids) return;
@@ -174,7 +184,12 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs({
     args,
     allowPositionals: true,
-    options: { ...REPORT_OPTIONS, 'timeout-ms': { type: 'string' }, 'run-timeout-ms': { type: 'string' } },
+    options: {
+      ...REPORT_OPTIONS,
+      'timeout-ms': { type: 'string' },
+      'run-timeout-ms': { type: 'string' },
+      strict: { type: 'boolean' },
+    },
   });
   if (values.help) {
     console.log(VERIFY_CLIENT_HELP);
@@ -189,11 +204,19 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   }
   const reporter = reporterOf(values.reporter);
   checkCaseIds(values.case);
-  const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000);
-  const runTimeoutMs = parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000);
-  const results = await runClientContract(processClient(command, commandArgs, { runTimeoutMs }), {
-    cases: values.case,
-    timeoutMs,
-  });
+  const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
+  const runTimeoutMs =
+    parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ?? clientTimings(timeoutMs).callLimitMs;
+  let results: CaseResult[];
+  try {
+    results = await runClientContract(processClient(command, commandArgs, { runTimeoutMs }), {
+      cases: values.case,
+      timeoutMs,
+      strict: values.strict ?? false,
+    });
+  } catch (error) {
+    if (error instanceof CannotRunError) throw new UsageError(error.message);
+    throw error;
+  }
   return report(`wechat-scf-kit verify-client ${command}`, results, reporter, values.output);
 }

@@ -1,5 +1,6 @@
 import { request } from 'node:http';
 import { request as requestTls } from 'node:https';
+import { hideToken } from './results.js';
 
 /** A raw request, as a contract case sends it to a server. */
 export interface RawRequest {
@@ -49,7 +50,7 @@ export function sendRaw(req: RawRequest, timeoutMs: number): Promise<RawResponse
  */
 export function toCurl(req: RawRequest, secret?: string): string {
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const hide = (s: string) => (secret ? s.split(secret).join('ACCESS_TOKEN') : s);
+  const hide = (s: string) => (secret ? hideToken(s, secret) : s);
   const parts = ['curl', '-s', '-X', req.method, quote(hide(req.url))];
   for (const [name, value] of Object.entries(req.headers)) parts.push('-H', quote(`${name}: ${value}`));
   if (req.body !== undefined) parts.push('--data-raw', quote(hide(req.body)));

@@ -1,49 +1,93 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ClientInvoker, ClientOutcome } from './verify-client.js';
 
-/** Options for running a client program once per case. */
+/** Options for running a client program once per call. */
 export interface ProcessClientOptions {
-  /** Kill the program after this long (default 15 s); counts as a failure it reported. */
+  /** Kill the program after this long (default 15 s); the call then counts as broken. */
   runTimeoutMs?: number;
 }
 
 /**
- * Parses what a client program printed: the last line of stdout that is a JSON object.
- * `{"error": …}` is a transport failure, `{"errcode": N, …}` with N != 0 a WeChat failure,
- * anything else the response. A non-zero exit without JSON is a reported failure.
- * @example parseClientOutput('{"error":"HTTP 502"}', 0, '') // { kind: 'rejected', message: 'HTTP 502', … }
+ * The program could not be started at all (missing, not executable, its interpreter missing):
+ * a problem with the command line, not a verdict on the client.
+ * @example if (error instanceof CannotRunError) console.error(error.message)
+ */
+export class CannotRunError extends Error {}
+
+const SHOWN_BYTES = 500;
+
+/** The first 500 bytes of a stream, for a report. */
+function head(text: string): string {
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length <= SHOWN_BYTES) return text;
+  return `${bytes.subarray(0, SHOWN_BYTES).toString('utf8')}… (${bytes.length} bytes in all)`;
+}
+
+const PROTOCOL = 'print exactly one JSON document: {"result": …}, {"errcode": N, "errmsg": "…"} or {"error": "…"}';
+
+function protocolError(problem: string, stdout: string, stderr: string): ClientOutcome {
+  const lines = [`protocol error: ${problem}; ${PROTOCOL}`, `stdout (first ${SHOWN_BYTES} bytes): ${head(stdout)}`];
+  return { kind: 'broken', message: lines.join('\n'), stderr: head(stderr) };
+}
+
+/**
+ * Reads what a client program printed, by the protocol: its whole stdout is one JSON document
+ * (white space around it allowed), one of `{"result": <the response as parsed>}` (success),
+ * `{"errcode": N, "errmsg": "…"}` (a WeChat failure) or `{"error": "…"}` (a transport failure).
+ * Anything else is a protocol error, shown with the first 500 bytes of stdout and stderr. The exit
+ * code does not matter when the document is there.
+ * @example parseClientOutput('{"error":"HTTP 502"}', 1, '') // { kind: 'transport-failure', message: 'HTTP 502' }
  */
 export function parseClientOutput(stdout: string, exitCode: number | null, stderr: string): ClientOutcome {
-  const lines = stdout
-    .split('\n')
-    .map((line) => line.trim())
-    .filter(Boolean);
+  const exit = exitCode === null ? 'was killed' : `exited with code ${exitCode}`;
+  const text = stdout.trim();
+  if (text === '') return protocolError(`printed nothing on stdout (it ${exit})`, stdout, stderr);
   let printed: unknown;
-  for (const line of lines.reverse()) {
-    try {
-      printed = JSON.parse(line);
-      break;
-    } catch {}
+  try {
+    printed = JSON.parse(text);
+  } catch {
+    return protocolError(`stdout is not one JSON document (it ${exit})`, stdout, stderr);
   }
-  const tail = stderr.trim().split('\n').slice(-20).join('\n');
   if (printed === null || typeof printed !== 'object' || Array.isArray(printed)) {
-    if (exitCode !== 0)
-      return { kind: 'rejected', message: `exited with code ${exitCode} and printed no JSON object`, stderr: tail };
-    return { kind: 'resolved', value: printed, stderr: tail };
+    return protocolError(
+      `printed ${Array.isArray(printed) ? 'an array' : 'a JSON value'}, not an object`,
+      stdout,
+      stderr,
+    );
   }
-  const output = printed as { error?: unknown; errcode?: unknown; errmsg?: unknown };
-  if (output.error !== undefined) return { kind: 'rejected', message: String(output.error), stderr: tail };
-  if (output.errcode !== undefined && output.errcode !== 0) {
-    return { kind: 'rejected', errcode: output.errcode, message: String(output.errmsg ?? ''), stderr: tail };
+  const keys = Object.keys(printed).sort();
+  const output = printed as Record<string, unknown>;
+  const tail = stderr.trim().split('\n').slice(-20).join('\n');
+  const extra = (allowed: string[]) => keys.filter((key) => !allowed.includes(key));
+  if ('result' in output && extra(['result']).length === 0) {
+    return { kind: 'result', value: output.result, stderr: tail };
   }
-  if (exitCode !== 0) return { kind: 'rejected', message: `exited with code ${exitCode}`, stderr: tail };
-  return { kind: 'resolved', value: printed, stderr: tail };
+  if ('errcode' in output && extra(['errcode', 'errmsg']).length === 0) {
+    return { kind: 'wechat-failure', errcode: output.errcode, errmsg: output.errmsg, stderr: tail };
+  }
+  if ('error' in output && extra(['error']).length === 0) {
+    return { kind: 'transport-failure', message: String(output.error), stderr: tail };
+  }
+  const named = ['result', 'errcode', 'error'].filter((key) => key in output);
+  return protocolError(
+    named.length === 0
+      ? `the object has none of "result", "errcode" or "error" (keys: ${keys.join(', ') || 'none'})`
+      : `the object mixes ${keys.map((key) => JSON.stringify(key)).join(', ')}`,
+    stdout,
+    stderr,
+  );
 }
 
 /**
  * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN and
- * WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin.
+ * WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
+ * (and XDG_CACHE_HOME) point at one temp folder for the whole run, so a disk cache lasts from one
+ * call to the next as it would in a long-lived program; close() removes it.
  * @example runClientContract(processClient('python3', ['examples/python-client/main.py']))
+ * @throws CannotRunError (from a call) when the program cannot be started
  */
 export function processClient(
   command: string,
@@ -51,41 +95,63 @@ export function processClient(
   options: ProcessClientOptions = {},
 ): ClientInvoker {
   const runTimeoutMs = options.runTimeoutMs ?? 15_000;
-  return (context, params) =>
-    new Promise<ClientOutcome>((resolve) => {
+  let tempDir: string | undefined;
+  const invoke: ClientInvoker = (context, params, signal) =>
+    new Promise<ClientOutcome>((resolve, reject) => {
+      tempDir ??= mkdtempSync(join(tmpdir(), 'wechat-scf-kit-client-'));
       const child = spawn(command, args, {
         env: {
           ...process.env,
           WECHAT_API_BASE_URL: context.baseUrl,
           WECHAT_ACCESS_TOKEN: context.accessToken,
           WECHAT_TIMEOUT_MS: String(context.timeoutMs),
+          TMPDIR: tempDir,
+          TMP: tempDir,
+          TEMP: tempDir,
+          XDG_CACHE_HOME: join(tempDir, 'cache'),
         },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
       let stdout = '';
       let stderr = '';
-      let killed = false;
+      let stopped: string | undefined;
       child.stdout.on('data', (chunk) => {
         stdout += chunk;
       });
       child.stderr.on('data', (chunk) => {
         stderr += chunk;
       });
-      const timer = setTimeout(() => {
-        killed = true;
+      const stop = (why: string) => {
+        stopped ??= why;
         child.kill('SIGKILL');
-      }, runTimeoutMs);
-      child.on('error', (error) => {
+      };
+      const timer = setTimeout(() => stop(`was still running after ${runTimeoutMs} ms and was killed`), runTimeoutMs);
+      const onAbort = () => stop(String(signal?.reason ?? 'was stopped'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      child.on('error', (error: NodeJS.ErrnoException) => {
         clearTimeout(timer);
-        resolve({ kind: 'broken', message: `could not be run (${command}: ${error.message})` });
+        reject(new CannotRunError(`cannot run ${command}: ${error.code === 'ENOENT' ? 'not found' : error.message}`));
       });
-      child.on('close', (code) => {
+      child.on('close', (code, killedBy) => {
         clearTimeout(timer);
-        if (killed)
-          resolve({ kind: 'broken', message: `was still running after ${runTimeoutMs} ms and was killed`, stderr });
-        else resolve(parseClientOutput(stdout, code, stderr));
+        signal?.removeEventListener('abort', onAbort);
+        if (stopped) return resolve({ kind: 'broken', message: stopped, stderr: head(stderr) });
+        // 126 and 127 are what a shell or env answers for "not executable" and "not found", e.g. a shebang's missing interpreter.
+        if ((code === 126 || code === 127) && stdout.trim() === '') {
+          return reject(
+            new CannotRunError(
+              `cannot run ${[command, ...args].join(' ')}: exit code ${code}: ${stderr.trim().split('\n')[0] ?? ''}`,
+            ),
+          );
+        }
+        resolve(parseClientOutput(stdout, killedBy ? null : code, stderr));
       });
       child.stdin.on('error', () => {});
       child.stdin.end(JSON.stringify(params));
     });
+  invoke.close = async () => {
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+  };
+  return invoke;
 }

@@ -37,7 +37,8 @@ export function formatPretty(results: readonly CaseResult[]): string {
 export function formatFailure(r: CaseResult): string[] {
   const lines = [`${r.id}:`];
   for (const problem of r.problems ?? []) lines.push(`  - ${problem}`);
-  if (r.actual) lines.push(`  got: ${r.actual}`);
+  for (const warning of r.warnings ?? []) lines.push(`  ! warning: ${warning}`);
+  if (r.actual) lines.push(...`got: ${r.actual}`.split('\n').map((line) => `  ${line}`));
   if (r.curl) lines.push(`  reproduce: ${r.curl}`);
   if (r.stderr) lines.push('  stderr:', ...r.stderr.split('\n').map((line) => `    ${line}`));
   return lines;

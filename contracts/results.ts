@@ -8,7 +8,7 @@ export interface CaseResult {
   reason?: string;
   /** What did not hold, one line each. */
   problems?: string[];
-  /** What held but is not what the real servers do, one line each (a 'warn' result; never a failure). */
+  /** What held but is worth a look, one line each: a 'warn' result, never a failure (a client's warnings fail with strict). */
   warnings?: string[];
   /** What came back, shortened, for the report. */
   actual?: string;
@@ -37,13 +37,29 @@ export function shorten(value: unknown, max = 400): string {
   return text === undefined ? 'undefined' : text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Replaces every secret in a result's text with ACCESS_TOKEN, so reports never carry a token.
+ * Replaces a token with ACCESS_TOKEN where it stands as the token: the value of an
+ * `access_token` query parameter (as sent or URL-encoded), or a JSON string equal to it. Never
+ * inside other text, so a short token cannot garble a report.
+ * @example hideToken("POST /x?access_token=t said 'expected'", 't') // "POST /x?access_token=ACCESS_TOKEN said 'expected'"
+ */
+export function hideToken(text: string, token: string): string {
+  if (!token) return text;
+  let out = text;
+  for (const form of new Set([token, encodeURIComponent(token)])) {
+    out = out.replace(new RegExp(`(access_token=)${escapeRegExp(form)}(?=$|[&#'"\\s\\\\])`, 'g'), '$1ACCESS_TOKEN');
+  }
+  return out.split(JSON.stringify(token)).join('"ACCESS_TOKEN"');
+}
+
+/**
+ * Hides every secret in a result's text (see hideToken), so reports never carry a token.
  * @example redactResult(result, ['my-token'])
  */
 export function redactResult(result: CaseResult, secrets: readonly string[]): CaseResult {
-  const hide = (text: string) =>
-    secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('ACCESS_TOKEN'), text);
+  const hide = (text: string) => secrets.reduce((t, s) => hideToken(t, s), text);
   return {
     ...result,
     ...(result.problems ? { problems: result.problems.map(hide) } : {}),

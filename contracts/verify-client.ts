@@ -1,12 +1,14 @@
-import type { ContractExpectation } from '../generated/schemas.js';
+import { createHash } from 'node:crypto';
+import type { ContractExpectation, ContractState, MockFault } from '../generated/schemas.js';
 import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
 import type { JournalEntry } from '../mock-server/journal.js';
-import { redactToken } from '../mock-server/journal.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { isGetScfListRequest, REQUEST_FIELDS } from '../mock-server/validation.js';
 import { type CaseVariables, type LoadedCase, loadCases, stateFor, substitute } from './cases.js';
+import { firstDifference } from './compare.js';
 import { checkInvariant, checkWechatBody, readWechatAnswer } from './expectations.js';
 import { sendRaw } from './http.js';
+import { CannotRunError } from './process-client.js';
 import { type CaseResult, redactResult, shorten } from './results.js';
 
 /** What a client is given: where the API is, the token to use, and how long to wait for an answer. */
@@ -27,59 +29,190 @@ export interface ClientParams {
 }
 
 /**
- * How a client call ended: resolved with a value, rejected (with a numeric errcode for a WeChat
- * failure), or broken: it never ended properly (hung, killed, could not be run).
+ * How a client call ended, in the client's own terms: a result (success), a surfaced WeChat
+ * failure (errcode, errmsg), a transport failure, or broken: no usable answer at all (a
+ * protocol error, hung, killed).
  */
-export type ClientOutcome =
-  | { kind: 'resolved'; value: unknown; stderr?: string }
-  | { kind: 'rejected'; errcode?: unknown; message: string; stderr?: string }
-  | { kind: 'broken'; message: string; stderr?: string };
+export type ClientOutcome = { stderr?: string } & (
+  | { kind: 'result'; value: unknown }
+  | { kind: 'wechat-failure'; errcode: unknown; errmsg?: unknown; message?: string }
+  | { kind: 'transport-failure'; message: string }
+  | { kind: 'broken'; message: string }
+);
 
-/** Calls a client once; the kit's side of the adapter. */
-export type ClientInvoker = (context: ClientContext, params: ClientParams) => Promise<ClientOutcome>;
+/**
+ * Calls a client once; the kit's side of the adapter. The signal aborts a call the kit gave up
+ * on (a retry loop without end). startCase is called before each case (client objects of the last
+ * case are forgotten), close after the run.
+ */
+export interface ClientInvoker {
+  (context: ClientContext, params: ClientParams, signal?: AbortSignal): Promise<ClientOutcome>;
+  startCase?(): void;
+  close?(): Promise<void>;
+}
+
+/**
+ * A token shaped like a real one (136 characters of letters, digits, `_` and `-`), so that a
+ * client that cuts, pads or re-encodes it is caught.
+ */
+function realisticToken(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
+  let token = '86_';
+  for (let i = 0; token.length < 136; i++) {
+    const digest = createHash('sha256').update(`wechat-scf-kit contract token ${i}`).digest();
+    for (const byte of digest) if (token.length < 136) token += alphabet[byte % alphabet.length];
+  }
+  return token;
+}
 
 /**
  * The token the kit gives clients, and the env the cases' "$ENV" names.
  * @example CLIENT_VARIABLES.ENV // 'contract-env'
  */
-export const CLIENT_VARIABLES: CaseVariables = { TOKEN: 'contract-token-0001', ENV: 'contract-env' };
+export const CLIENT_VARIABLES: CaseVariables = { TOKEN: realisticToken(), ENV: 'contract-env' };
 
+/** A client may retry a transient failure this many times, then must surface it. */
+export const MAX_RETRIES = 3;
+const MAX_ATTEMPTS = MAX_RETRIES + 1;
+/** Requests for one call past which the call is stopped as a retry loop without end. */
+const RUNAWAY_REQUESTS = MAX_ATTEMPTS + 6;
+const TRANSIENT_ERRCODES = new Set([-1, -1000]);
 const DEFAULTS: Record<string, unknown> = { offset: 0, limit: 20, searchkey: '' };
 
-/** Checks what a client sent, from the mock's journal. */
-function checkSent(requests: readonly JournalEntry[], params: ClientParams, token: string): string[] {
-  if (requests.length === 0) return ['the client sent no request to the mock'];
+/**
+ * The times the kit works with for a client timeout: how late a client may give up (the timeout
+ * plus max(500 ms, half of it), which holds on a loaded CI machine) and how long one call may
+ * take in all (every attempt of a retrying client, plus start-up).
+ * @example clientTimings(1000) // { timeoutMs: 1000, toleranceMs: 1500, callLimitMs: 14000 }
+ */
+export function clientTimings(timeoutMs: number) {
+  const toleranceMs = timeoutMs + Math.max(500, Math.round(timeoutMs / 2));
+  return { timeoutMs, toleranceMs, callLimitMs: MAX_ATTEMPTS * toleranceMs + 3 * timeoutMs + 5000 };
+}
+
+/** One call of a case: the state to arrange first, the call, and what the server answers. */
+interface PlannedCall {
+  arrange: (mock: RunningMock) => void;
+  params: ClientParams;
+  token: string;
+  timeoutMs: number;
+  expect: ContractExpectation;
+  fault?: MockFault;
+}
+
+/** A fault as a client meets it: answering every attempt of a retrying client, latency scaled to its timeout. */
+function clientFault(fault: MockFault | undefined, latencyTimeouts: number | undefined, timeoutMs: number) {
+  if (!fault) return undefined;
+  const scaled: MockFault = { ...fault, times: Math.max(fault.times ?? 1, MAX_ATTEMPTS) };
+  if (latencyTimeouts !== undefined) {
+    const latency = Math.round(latencyTimeouts * timeoutMs);
+    // A slow answer comes after the tolerance has passed, so a client that gives up late is measured, not served.
+    scaled.latency_ms = latencyTimeouts > 1 ? Math.max(latency, clientTimings(timeoutMs).toleranceMs + 250) : latency;
+  }
+  return scaled;
+}
+
+function planCalls(c: LoadedCase, vars: CaseVariables, timeoutMs: number): PlannedCall[] {
+  const client = c.client as NonNullable<LoadedCase['client']>;
+  const { fault, ...data } = stateFor(c, vars);
+  const firstParams = substitute(client.params, vars) as ClientParams;
+  const firstToken = substitute(client.access_token ?? '$TOKEN', vars);
+  const firstFault = clientFault(fault, client.latency_timeouts, timeoutMs);
+  const calls: PlannedCall[] = [
+    {
+      arrange: (mock) => {
+        mock.store.replaceData(data);
+        mock.faults.clear();
+        if (firstFault) mock.faults.add(firstFault);
+      },
+      params: firstParams,
+      token: firstToken,
+      timeoutMs,
+      expect: c.expect,
+      ...(firstFault ? { fault: firstFault } : {}),
+    },
+  ];
+  let current = data;
+  for (const step of client.then ?? []) {
+    const state = substitute(step.state ?? {}, vars) as ContractState;
+    current = {
+      ...current,
+      ...(state.tokens ? { tokens: { ...current.tokens, ...state.tokens } } : {}),
+      ...(state.envs ? { envs: { ...current.envs, ...state.envs } } : {}),
+    };
+    const next = current;
+    const stepFault = clientFault(state.fault, step.latency_timeouts, timeoutMs);
+    calls.push({
+      arrange: (mock) => {
+        if (state.tokens || state.envs) mock.store.replaceData(next);
+        mock.faults.clear();
+        if (stepFault) mock.faults.add(stepFault);
+      },
+      params: step.params ? (substitute(step.params, vars) as ClientParams) : firstParams,
+      token: step.access_token ? substitute(step.access_token, vars) : firstToken,
+      timeoutMs,
+      expect: step.expect,
+      ...(stepFault ? { fault: stepFault } : {}),
+    });
+  }
+  return calls;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** True when the server would refuse these parameters with 47001, so a client may refuse them itself. */
+function refusable(params: ClientParams, maxLimit: number): boolean {
+  return !isGetScfListRequest({ ...params }) || (params.limit ?? 20) > maxLimit;
+}
+
+/** Checks what a client sent for one call, from the mock's journal: problems, and warnings for accepted choices. */
+function checkSent(requests: readonly JournalEntry[], params: ClientParams, token: string) {
   const problems: string[] = [];
+  const warnings: string[] = [];
   for (const [index, request] of requests.entries()) {
     const at = requests.length > 1 ? `request ${index + 1}: ` : '';
     if (request.method !== 'POST') problems.push(`${at}method ${request.method}, expected POST`);
     if (request.path !== GETSCFLIST_PATH) problems.push(`${at}path ${request.path}, expected ${GETSCFLIST_PATH}`);
-    const sentToken = request.query.access_token;
-    if (sentToken === undefined) problems.push(`${at}no access_token in the query string`);
-    else if (sentToken !== redactToken(token))
-      problems.push(`${at}access_token in the query is not the token the client was given`);
-    if (!/^application\/json\b/i.test(request.content_type ?? '')) {
-      problems.push(`${at}Content-Type ${JSON.stringify(request.content_type)}, expected application/json`);
+    if (request.access_token_sha256 === undefined) problems.push(`${at}no access_token in the query string`);
+    else if (request.access_token_sha256 !== sha256(token)) {
+      problems.push(
+        `${at}the access_token in the query is not the whole token the client was given (compared exactly; it starts ${JSON.stringify(request.query.access_token)})`,
+      );
     }
     let body: unknown;
     try {
       body = JSON.parse(request.body ?? '');
     } catch {
-      problems.push(`${at}the body is not JSON: ${shorten(request.body, 120)}`);
+      problems.push(
+        `${at}the body is not JSON (Content-Type ${JSON.stringify(request.content_type)}): ${shorten(request.body, 120)}`,
+      );
       continue;
+    }
+    if (!/^application\/json\s*(;|$)/i.test(request.content_type ?? '')) {
+      warnings.push(
+        `${at}the JSON body was sent with ${request.content_type === null ? 'no Content-Type' : `Content-Type ${JSON.stringify(request.content_type)}`}; application/json is safer (the mock reads JSON whatever the header says; the real API is not known to need it)`,
+      );
     }
     if (body === null || typeof body !== 'object' || Array.isArray(body)) {
       problems.push(`${at}the body is ${shorten(body, 80)}, not a JSON object`);
       continue;
     }
-    const fields = body as Record<string, unknown>;
+    const fields = { ...(body as Record<string, unknown>) };
     if ('access_token' in fields)
       problems.push(`${at}access_token is in the body; it belongs in the query string only`);
     for (const key of Object.keys(fields)) {
       if (!REQUEST_FIELDS.has(key) && key !== 'access_token')
         problems.push(`${at}the body has a field the API does not define: ${key}`);
     }
-    if (!isGetScfListRequest(fields)) {
+    const nulls = ['offset', 'limit', 'searchkey'].filter((key) => fields[key] === null);
+    if (nulls.length > 0) {
+      warnings.push(
+        `${at}sent null for ${nulls.join(', ')} where the caller gave no value; leaving the field out is safer (the mock reads null as absent)`,
+      );
+      for (const key of nulls) delete fields[key];
+    }
+    const { access_token: _token, ...request_fields } = fields;
+    if (!isGetScfListRequest(request_fields)) {
       const first = isGetScfListRequest.errors?.[0];
       problems.push(
         `${at}the body breaks the request schema: ${first?.instancePath.slice(1) || 'body'} ${first?.message}`,
@@ -94,62 +227,42 @@ function checkSent(requests: readonly JournalEntry[], params: ClientParams, toke
       }
     }
   }
-  return problems;
+  return { problems, warnings };
 }
 
-function describeTransport(expect: ContractExpectation): string {
-  if (expect.transport === 'http-error') return `answered HTTP ${expect.http_status ?? 'error'} with an HTML page`;
-  if (expect.transport === 'not-json') return 'answered a body that is not JSON';
-  if (expect.transport === 'dropped') return 'closed the connection without an answer';
-  return "did not answer within the client's timeout";
+/** What the server did with one request, from its journal entry. */
+type ServerAnswer = { kind: 'wechat'; body: Record<string, unknown> } | { kind: 'transport'; what: string };
+
+function answerOf(entry: JournalEntry): ServerAnswer {
+  if (entry.client_closed_ms !== undefined)
+    return { kind: 'transport', what: 'had not answered when the client gave up' };
+  if (entry.status === null) return { kind: 'transport', what: 'closed the connection without an answer' };
+  if (entry.status !== 200) return { kind: 'transport', what: `answered HTTP ${entry.status} with an HTML page` };
+  try {
+    const body = JSON.parse(entry.answer ?? '');
+    if (body !== null && typeof body === 'object' && !Array.isArray(body)) return { kind: 'wechat', body };
+  } catch {}
+  return { kind: 'transport', what: 'answered a body that is not JSON' };
 }
 
-/** Checks how the client's call ended against what the server answered. */
-async function checkOutcome(
-  c: LoadedCase,
-  outcome: Exclude<ClientOutcome, { kind: 'broken' }>,
-  mock: RunningMock,
-  sent: JournalEntry | undefined,
-  token: string,
-): Promise<string[]> {
-  const { expect } = c;
-  if (expect.transport) {
-    if (outcome.kind === 'resolved') {
-      return [`resolved with ${shorten(outcome.value, 160)} although the server ${describeTransport(expect)}`];
-    }
-    if (outcome.errcode !== undefined && outcome.errcode !== null) {
-      return [
-        `rejected with errcode ${JSON.stringify(outcome.errcode)}, but there was no WeChat answer: the server ${describeTransport(expect)}`,
-      ];
-    }
-    return [];
-  }
-  if (expect.errcode !== 0) {
-    if (outcome.kind === 'resolved') {
-      return [
-        `resolved with ${shorten(outcome.value, 160)} although the server answered errcode ${expect.errcode} (a WeChat failure is errcode != 0 in an HTTP 200 body)`,
-      ];
-    }
-    if (typeof outcome.errcode !== 'number') {
-      return outcome.errcode === undefined || outcome.errcode === null
-        ? [`rejected without an errcode (${shorten(outcome.message, 120)}); expected errcode ${expect.errcode}`]
-        : [
-            `rejected with errcode ${JSON.stringify(outcome.errcode)}, a ${typeof outcome.errcode}; expected the number ${expect.errcode}`,
-          ];
-    }
-    return outcome.errcode === expect.errcode
-      ? []
-      : [`rejected with errcode ${outcome.errcode}, expected ${expect.errcode}`];
-  }
-  if (outcome.kind === 'rejected')
-    return [`rejected (${shorten(outcome.message, 160)}) although the server answered errcode 0`];
-  const value = outcome.value as { total_count?: unknown; functions?: unknown } | null;
-  if (value === null || typeof value !== 'object')
-    return [`resolved with ${shorten(value, 120)}, not the response object`];
-  const wire = { errcode: 0, errmsg: 'ok', total_count: value.total_count, functions: value.functions };
-  const problems = checkWechatBody(expect, wire);
-  // What the server sent: the same request again, now that any fault is used up.
-  const postToMock = async (body: string) =>
+function describeAnswer(answer: ServerAnswer): string {
+  if (answer.kind === 'transport') return `the server ${answer.what}`;
+  const { errcode, errmsg, total_count } = answer.body;
+  return errcode === 0
+    ? `the server answered errcode 0 with total_count ${total_count}`
+    : `the server answered errcode ${errcode} (${JSON.stringify(errmsg)})`;
+}
+
+function describeOutcome(outcome: Exclude<ClientOutcome, { kind: 'broken' }>): string {
+  if (outcome.kind === 'result') return `the client returned a result (${shorten(outcome.value, 120)})`;
+  if (outcome.kind === 'transport-failure')
+    return `the client reported a transport failure (${shorten(outcome.message, 120)})`;
+  return `the client surfaced errcode ${JSON.stringify(outcome.errcode)}`;
+}
+
+/** The same request again, to the mock (for a success answer the journal cut short, and for invariants). */
+function resend(mock: RunningMock, token: string) {
+  return async (body: string) =>
     readWechatAnswer(
       await sendRaw(
         {
@@ -161,107 +274,267 @@ async function checkOutcome(
         10_000,
       ),
     );
-  const again = sent?.body ? await postToMock(sent.body) : undefined;
-  if (again && 'body' in again) {
-    const server = again.body as { total_count: unknown; functions: unknown };
-    if (JSON.stringify(server.total_count) !== JSON.stringify(value.total_count)) {
-      problems.push(`total_count ${shorten(value.total_count, 40)}, but the server sent ${server.total_count}`);
+}
+
+/** Checks a client's result against the success the server sent, by JSON value (any key order). */
+function checkResult(value: unknown, server: Record<string, unknown>): string[] {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return [
+      `the client returned ${shorten(value, 120)} as its result; expected the response object with total_count and functions`,
+    ];
+  }
+  const result = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if ('errcode' in result && result.errcode !== 0)
+    problems.push(`the result's errcode is ${JSON.stringify(result.errcode)}; the server sent 0`);
+  if ('errmsg' in result && result.errmsg !== 'ok')
+    problems.push(`the result's errmsg is ${JSON.stringify(result.errmsg)}; the server sent "ok"`);
+  for (const key of ['total_count', 'functions']) {
+    const difference = firstDifference(result[key], server[key], `result.${key}`);
+    if (difference) problems.push(`${difference} (the result differs from what the server sent)`);
+  }
+  return problems;
+}
+
+/** Checks how one call ended against what the server answered (or, with no request, what it would have). */
+async function checkOutcome(
+  outcome: Exclude<ClientOutcome, { kind: 'broken' }>,
+  call: PlannedCall,
+  requests: readonly JournalEntry[],
+  mock: RunningMock,
+): Promise<string[]> {
+  const { expect } = call;
+  const last = requests.at(-1);
+  if (!last) {
+    if (expect.errcode !== 0 && expect.errcode !== undefined && refusable(call.params, mock.settings.maxLimit)) {
+      // A request the server would refuse may be refused at home, as long as the caller hears of it.
+      return outcome.kind === 'result' || (outcome.kind === 'wechat-failure' && outcome.errcode === 0)
+        ? [`${describeOutcome(outcome)} without sending a request; the server would answer errcode ${expect.errcode}`]
+        : [];
     }
-    if (JSON.stringify(server.functions) !== JSON.stringify(value.functions)) {
+    return outcome.kind === 'result'
+      ? [`${describeOutcome(outcome)} without sending a request (an answer kept from before?)`]
+      : [];
+  }
+  let answer = answerOf(last);
+  const cut = last.answer?.endsWith('…') && last.client_closed_ms === undefined && !last.reason?.startsWith('fault:');
+  if (answer.kind === 'transport' && cut && last.status === 200 && last.body) {
+    // The journal cuts long answers; ask again (the state has not changed since).
+    const again = await resend(mock, call.token)(last.body);
+    if ('body' in again) answer = { kind: 'wechat', body: again.body as Record<string, unknown> };
+  }
+  if (expect.transport === 'timeout' && answer.kind === 'wechat') {
+    return [
+      `the client waited for the slow answer, sent ${Math.round(last.duration_ms)} ms after the request arrived, although it was told ${call.timeoutMs} ms`,
+    ];
+  }
+  const problems: string[] = [];
+  const server = describeAnswer(answer);
+  if (answer.kind === 'transport') {
+    if (outcome.kind === 'result') return [`${describeOutcome(outcome)} but ${server}`];
+    if (outcome.kind === 'wechat-failure')
+      return [`${describeOutcome(outcome)} but there was no WeChat answer: ${server}; report it as {"error": …}`];
+    return [];
+  }
+  const { errcode, errmsg } = answer.body;
+  if (errcode !== 0) {
+    if (outcome.kind !== 'wechat-failure') return [`${describeOutcome(outcome)} but ${server}`];
+    if (outcome.errcode !== errcode) {
+      return [
+        typeof outcome.errcode === 'string' && outcome.errcode === String(errcode)
+          ? `the client surfaced errcode as the string ${JSON.stringify(outcome.errcode)}; the server sent the number ${errcode}`
+          : `${describeOutcome(outcome)} but ${server}`,
+      ];
+    }
+    const surfaced = outcome.errmsg ?? outcome.message;
+    if (
+      surfaced !== errmsg &&
+      !(outcome.errmsg === undefined && String(outcome.message ?? '').includes(String(errmsg)))
+    ) {
       problems.push(
-        `functions differ from what the server sent: got ${shorten(value.functions, 200)}, sent ${shorten(server.functions, 200)}`,
+        `the client surfaced errmsg ${JSON.stringify(surfaced)}; the server sent ${JSON.stringify(errmsg)} (keep it whole, rid included: it is what WeChat support asks for)`,
       );
     }
-    if (expect.invariant && problems.length === 0) {
-      const request = JSON.parse(sent?.body ?? '{}');
+    return problems;
+  }
+  if (outcome.kind !== 'result') return [`${describeOutcome(outcome)} but ${server}`];
+  problems.push(...checkResult(outcome.value, answer.body));
+  const sentProblems = checkWechatBody(expect, answer.body);
+  if (sentProblems.length > 0) {
+    problems.push(...sentProblems.map((p) => `the server's answer to what the client sent: ${p}`));
+  } else if (expect.invariant && problems.length === 0) {
+    const request = JSON.parse(last.body ?? '{}');
+    const post = resend(mock, call.token);
+    problems.push(
+      ...(await checkInvariant(expect.invariant, request, answer.body, (body) => post(JSON.stringify(body)))),
+    );
+  }
+  return problems;
+}
+
+/** How many requests one call may send, by what the server answers. */
+function checkCount(requests: readonly JournalEntry[], call: PlannedCall, refused: boolean): string[] {
+  const { expect } = call;
+  if (requests.length === 0) return refused ? [] : ['the client sent no request to the mock'];
+  const transient =
+    expect.transport !== undefined || (expect.errcode !== undefined && TRANSIENT_ERRCODES.has(expect.errcode));
+  if (transient) {
+    return requests.length > MAX_ATTEMPTS
+      ? [
+          `the client sent ${requests.length} requests; a transient failure may be retried at most ${MAX_RETRIES} times (${MAX_ATTEMPTS} requests), then surfaced`,
+        ]
+      : [];
+  }
+  if (requests.length === 1) return [];
+  if (expect.errcode === 0) return [`the client sent ${requests.length} requests for one call; expected one`];
+  return [
+    `the client sent ${requests.length} requests; errcode ${expect.errcode} is not transient and must be sent once${expect.errcode === 40001 ? ' (retrying 40001 with the same token cannot succeed)' : ''}`,
+  ];
+}
+
+/** Checks how soon the client gave up on each slow answer, measured at the mock from arrival. */
+function checkTimeouts(requests: readonly JournalEntry[], settledAt: number, timeoutMs: number): string[] {
+  const { toleranceMs } = clientTimings(timeoutMs);
+  const problems: string[] = [];
+  for (const [index, request] of requests.entries()) {
+    const arrived = Date.parse(request.time);
+    const next = requests[index + 1];
+    let gaveUp = request.client_closed_ms ?? (next ? Date.parse(next.time) - arrived : settledAt - arrived);
+    if (request.client_closed_ms === undefined && !next) {
+      // Still connected when the answer came: it had the answer, and its outcome is judged on that.
+      if (request.status !== null && gaveUp >= request.duration_ms) continue;
+      gaveUp = Math.max(0, gaveUp);
+    }
+    if (gaveUp > toleranceMs) {
       problems.push(
-        ...(await checkInvariant(expect.invariant, request, wire, (body) => postToMock(JSON.stringify(body)))),
+        `${requests.length > 1 ? `request ${index + 1}: ` : ''}the client gave up ${Math.round(gaveUp)} ms after the request arrived; it was told ${timeoutMs} ms (allowed up to ${toleranceMs} ms)`,
       );
     }
   }
   return problems;
 }
 
-async function journalled(mock: RunningMock, withinMs: number): Promise<void> {
+async function settle(mock: RunningMock, fromSeq: number, withinMs: number): Promise<JournalEntry[]> {
   const until = Date.now() + withinMs;
-  while (mock.journal.snapshot().requests.length === 0 && Date.now() < until) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
+  for (;;) {
+    const entries = mock.journal.snapshot().requests.filter((e) => e.seq > fromSeq);
+    if (entries.length >= mock.journal.lastSeq - fromSeq || Date.now() > until) {
+      return entries.sort((a, b) => a.seq - b.seq);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 
+/** Options of one client case run. */
+export interface ClientCaseOptions {
+  /** The timeout the client is given (default 1000 ms). */
+  timeoutMs?: number;
+  /** Warnings (null optionals, no JSON Content-Type) fail the case. */
+  strict?: boolean;
+}
+
 /**
- * Runs one client case: arranges the mock, calls the client, and checks both what it sent
- * (from the journal) and what it returned.
- * @example await runClientCase(mock, clientCases(['GSL-PAGE-001'])[0], invoke, 1000)
+ * Runs one client case: for each of its calls, arranges the mock, calls the client, and checks
+ * what it sent (from the journal, each request counted), how soon it gave up on a slow answer,
+ * and what it reported against what the server answered.
+ * @example await runClientCase(mock, clientCases(['GSL-PAGE-001'])[0], invoke, { timeoutMs: 1000 })
+ * @throws CannotRunError when the client program cannot be started at all
  */
 export async function runClientCase(
   mock: RunningMock,
   c: LoadedCase,
   invoke: ClientInvoker,
-  timeoutMs: number,
+  options: ClientCaseOptions | number = {},
 ): Promise<CaseResult> {
+  const { timeoutMs = 1000, strict = false } = typeof options === 'number' ? { timeoutMs: options } : options;
   const started = performance.now();
   const base = { id: c.id, title: c.title };
   if (!c.client) return { ...base, status: 'skip', reason: 'a server-only case', durationMs: 0 };
   const vars = CLIENT_VARIABLES;
-  const { fault, ...data } = stateFor(c, vars);
-  mock.store.replaceData(data);
-  mock.faults.clear();
-  if (fault) mock.faults.add(fault);
-  mock.journal.clear();
-  const params = substitute(c.client.params, vars) as ClientParams;
-  const token = substitute(c.client.access_token ?? '$TOKEN', vars);
-
-  const guardMs = timeoutMs + 10_000;
-  let guard: NodeJS.Timeout | undefined;
-  const outcome = await Promise.race([
-    invoke({ baseUrl: mock.url, accessToken: token, timeoutMs }, params).catch(
-      (error: unknown): ClientOutcome => ({
-        kind: 'rejected',
-        message: `the invoker failed: ${(error as Error).message}`,
-      }),
-    ),
-    new Promise<ClientOutcome>((resolve) => {
-      guard = setTimeout(
-        () =>
-          resolve({
-            kind: 'broken',
-            message: `neither resolved nor rejected within ${guardMs} ms, although it was given a timeout of ${timeoutMs} ms`,
-          }),
-        guardMs,
-      );
-    }),
-  ]);
-  clearTimeout(guard);
+  const { callLimitMs } = clientTimings(timeoutMs);
+  const calls = planCalls(c, vars, timeoutMs);
+  invoke.startCase?.();
   const problems: string[] = [];
-  if (outcome.kind === 'broken') {
-    problems.push(`the client ${outcome.message}`);
-  } else {
-    // A request the client gave up on is still in flight; wait for its answer so it is checked here, not in the next case.
-    if (c.expect.transport === 'timeout') await journalled(mock, 10_000);
-    const requests = mock.journal.snapshot().requests;
-    problems.push(...checkSent(requests, params, token));
-    problems.push(...(await checkOutcome(c, outcome, mock, requests.at(-1), token)));
+  const warnings: string[] = [];
+  const actual: string[] = [];
+  let stderr: string | undefined;
+  for (const [index, call] of calls.entries()) {
+    const at = calls.length > 1 ? `call ${index + 1} of ${calls.length}: ` : '';
+    call.arrange(mock);
+    mock.journal.clear();
+    const fromSeq = mock.journal.lastSeq;
+    const stop = new AbortController();
+    const runaway = setInterval(() => {
+      if (mock.journal.lastSeq - fromSeq > RUNAWAY_REQUESTS) {
+        stop.abort(`kept sending: over ${RUNAWAY_REQUESTS} requests for one call, a retry loop without end`);
+      }
+    }, 25);
+    let guard: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      invoke({ baseUrl: mock.url, accessToken: call.token, timeoutMs }, call.params, stop.signal).catch(
+        (error: unknown): ClientOutcome => {
+          if (error instanceof CannotRunError) throw error;
+          return { kind: 'broken', message: `the invoker failed: ${(error as Error).message}` };
+        },
+      ),
+      new Promise<ClientOutcome>((resolve) => {
+        guard = setTimeout(
+          () =>
+            resolve({
+              kind: 'broken',
+              message: `neither returned nor failed within ${callLimitMs} ms, although it was given a timeout of ${timeoutMs} ms`,
+            }),
+          callLimitMs,
+        );
+        stop.signal.addEventListener('abort', () => resolve({ kind: 'broken', message: String(stop.signal.reason) }));
+      }),
+    ]).finally(() => {
+      clearTimeout(guard);
+      clearInterval(runaway);
+    });
+    const settledAt = Date.now();
+    if (outcome.stderr) stderr = outcome.stderr;
+    // A request the client left open is still in flight: wait for its end so it is judged here, not in the next call.
+    const requests = await settle(mock, fromSeq, Math.round(timeoutMs * 3) + 2000);
+    const refused =
+      requests.length === 0 && call.expect.errcode !== 0 && refusable(call.params, mock.settings.maxLimit);
+    actual.push(`${at}${describeActual(outcome)}; ${requests.length} request${requests.length === 1 ? '' : 's'} sent`);
+    if (outcome.kind === 'broken') {
+      problems.push(`${at}the client ${outcome.message.split('\n')[0]}`);
+      if (outcome.message.includes('\n')) actual.push(...outcome.message.split('\n').slice(1));
+      break;
+    }
+    const sent = checkSent(requests, call.params, call.token);
+    const prefix = (list: string[]) => list.map((line) => `${at}${line}`);
+    problems.push(...prefix(checkCount(requests, call, refused)), ...prefix(sent.problems));
+    warnings.push(...prefix(sent.warnings));
+    if (call.expect.transport === 'timeout') problems.push(...prefix(checkTimeouts(requests, settledAt, timeoutMs)));
+    problems.push(...prefix(await checkOutcome(outcome, call, requests, mock)));
   }
+  if (strict) problems.push(...warnings.map((w) => `${w} (a failure with strict)`));
+  const uniqueWarnings = strict ? [] : [...new Set(warnings)];
   const durationMs = Math.round(performance.now() - started);
-  const actual =
-    outcome.kind === 'resolved'
-      ? `resolved ${shorten(outcome.value, 300)}`
-      : outcome.kind === 'broken'
-        ? `no result: ${outcome.message}`
-        : `rejected${outcome.errcode !== undefined ? ` errcode ${JSON.stringify(outcome.errcode)}` : ''}: ${shorten(outcome.message, 200)}`;
   const result: CaseResult =
     problems.length === 0
-      ? { ...base, status: 'pass', durationMs }
+      ? { ...base, status: 'pass', durationMs, ...(uniqueWarnings.length ? { warnings: uniqueWarnings } : {}) }
       : {
           ...base,
           status: 'fail',
           problems,
-          actual,
+          ...(uniqueWarnings.length ? { warnings: uniqueWarnings } : {}),
+          actual: actual.join('\n'),
           durationMs,
-          ...(outcome.stderr ? { stderr: outcome.stderr } : {}),
+          ...(stderr ? { stderr } : {}),
         };
-  return redactResult(result, [token]);
+  return redactResult(result, [...new Set(calls.map((call) => call.token))]);
+}
+
+function describeActual(outcome: ClientOutcome): string {
+  if (outcome.kind === 'result') return `result ${shorten(outcome.value, 300)}`;
+  if (outcome.kind === 'wechat-failure')
+    return `errcode ${JSON.stringify(outcome.errcode)}, errmsg ${shorten(outcome.errmsg ?? outcome.message, 200)}`;
+  if (outcome.kind === 'transport-failure') return `transport failure: ${shorten(outcome.message, 200)}`;
+  return `no usable answer: ${outcome.message.split('\n')[0]}`;
 }
 
 /**
@@ -273,11 +546,9 @@ export function clientCases(ids?: readonly string[]): LoadedCase[] {
 }
 
 /** Options of runClientContract. */
-export interface ClientContractOptions {
+export interface ClientContractOptions extends ClientCaseOptions {
   /** Only these case ids. */
   cases?: string[];
-  /** The timeout the client is given (default 1000 ms); the slow-answer case answers after 2500 ms. */
-  timeoutMs?: number;
   /** Called after each case, e.g. to print progress. */
   onResult?: (result: CaseResult) => void;
 }
@@ -285,7 +556,8 @@ export interface ClientContractOptions {
 /**
  * Starts a mock on port 0, runs every client case through the invoker, and stops the mock.
  * @example
- * const results = await runClientContract(async ({ baseUrl, accessToken }, params) => ({ kind: 'resolved', value: await myClient(baseUrl, accessToken).list(params) }));
+ * const results = await runClientContract(processClient('python3', ['client.py']), { timeoutMs: 1000 });
+ * @throws CannotRunError when the client program cannot be started at all
  */
 export async function runClientContract(
   invoke: ClientInvoker,
@@ -295,12 +567,13 @@ export async function runClientContract(
   try {
     const results: CaseResult[] = [];
     for (const c of clientCases(options.cases)) {
-      const result = await runClientCase(mock, c, invoke, options.timeoutMs ?? 1000);
+      const result = await runClientCase(mock, c, invoke, options);
       options.onResult?.(result);
       results.push(result);
     }
     return results;
   } finally {
+    await invoke.close?.();
     await mock.close();
   }
 }

@@ -8,6 +8,7 @@ import {
   type ClientInvoker,
   type ClientParams,
   clientCases,
+  clientTimings,
   runClientCase,
 } from './verify-client.js';
 
@@ -15,39 +16,67 @@ import {
 export interface ContractClient {
   /**
    * Resolves with `{ total_count, functions, … }` as WeChat sent it, or rejects with an error
-   * carrying a numeric `errcode` (a WeChat failure) or none (a transport failure).
+   * carrying a numeric `errcode` and the server's `errmsg` (a WeChat failure) or no errcode (a
+   * transport failure).
    */
   getCloudFunctionList(params: ClientParams): Promise<unknown>;
 }
 
 /** Options of describeClientContract. */
 export interface DescribeClientContractOptions {
-  /** Builds the client for one case: point it at baseUrl, give it accessToken, and make it give up after timeoutMs. */
+  /**
+   * Builds a client: point it at baseUrl, give it accessToken, and make it give up after
+   * timeoutMs. Within a case, calls with the same context reach the same client object, so a
+   * cache kept in the object is exercised.
+   */
   createClient: (context: ClientContext) => ContractClient;
   /** Only these case ids. */
   cases?: string[];
-  /** The timeout the client is given (default 1000 ms). */
+  /** The timeout the client is given (default 1000 ms); the slow answers are derived from it. */
   timeoutMs?: number;
+  /** Warnings (null optionals, no JSON Content-Type) fail the case. */
+  strict?: boolean;
 }
 
 /**
- * Turns a client object into the kit's invoker: resolution, or rejection with its errcode.
+ * Turns a client object into the kit's invoker: resolution is a result, rejection with a
+ * numeric errcode a WeChat failure, any other rejection a transport failure. One client object
+ * per context within a case.
  * @example await runClientContract(clientInvoker((ctx) => createMyClient(ctx)))
  */
 export function clientInvoker(createClient: DescribeClientContractOptions['createClient']): ClientInvoker {
-  return async (context, params) => {
+  let clients = new Map<string, ContractClient>();
+  const invoke: ClientInvoker = async (context, params) => {
+    const key = JSON.stringify([context.baseUrl, context.accessToken, context.timeoutMs]);
+    let client = clients.get(key);
+    if (!client) {
+      client = createClient(context);
+      clients.set(key, client);
+    }
     try {
-      return { kind: 'resolved', value: await createClient(context).getCloudFunctionList(params) };
+      return { kind: 'result', value: await client.getCloudFunctionList(params) };
     } catch (error) {
-      const errcode = (error as { errcode?: unknown } | null)?.errcode;
-      return { kind: 'rejected', errcode, message: error instanceof Error ? error.message : String(error) };
+      const failure = (error ?? {}) as { errcode?: unknown; errmsg?: unknown };
+      const message = error instanceof Error ? error.message : String(error);
+      if (failure.errcode === undefined || failure.errcode === null) return { kind: 'transport-failure', message };
+      return {
+        kind: 'wechat-failure',
+        errcode: failure.errcode,
+        message,
+        ...(failure.errmsg !== undefined ? { errmsg: failure.errmsg } : {}),
+      };
     }
   };
+  invoke.startCase = () => {
+    clients = new Map();
+  };
+  return invoke;
 }
 
 /**
  * Declares one vitest test per client contract case: a mock on port 0 is started for the
- * suite, each case arranges it, calls your client, and checks what it sent and returned.
+ * suite, each case arranges it, calls your client (several times in some cases), and checks what
+ * it sent and returned.
  * @example
  * import { describeClientContract } from 'wechat-scf-kit/contracts';
  * describeClientContract('my client', {
@@ -68,9 +97,11 @@ export function describeClientContract(name: string, options: DescribeClientCont
       await mock?.close();
     });
     for (const c of clientCases(options.cases)) {
-      it(`${c.id} ${c.title}`, { timeout: timeoutMs + 20_000 }, async () => {
-        const result = await runClientCase(mock, c, invoke, timeoutMs);
+      const calls = 1 + (c.client?.then?.length ?? 0);
+      it(`${c.id} ${c.title}`, { timeout: calls * clientTimings(timeoutMs).callLimitMs + 20_000 }, async () => {
+        const result = await runClientCase(mock, c, invoke, { timeoutMs, strict: options.strict });
         if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        for (const warning of result.warnings ?? []) console.warn(`${c.id} warning: ${warning}`);
       });
     }
   });

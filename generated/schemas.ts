@@ -425,6 +425,41 @@ export interface ContractClientCall {
    * The token the client is given. Default $TOKEN.
    */
   access_token?: string;
+  /**
+   * For clients, a latency fault waits this many times the client's timeout instead of latency_ms (2.5: slower than the timeout; 0.25: a little slow but within it).
+   */
+  latency_timeouts?: number;
+  /**
+   * Later calls on the same client within the case, in order (e.g. the same call after the data changed and a fault was queued).
+   *
+   * @minItems 1
+   */
+  then?: [ContractClientStep, ...ContractClientStep[]];
+}
+/**
+ * A later call on the same client: state changes first (tokens and envs merged by key into the case's state, a fault queued), then the call.
+ */
+export interface ContractClientStep {
+  state?: ContractState;
+  params?: Params;
+  /**
+   * Default: the case's client token.
+   */
+  access_token?: string;
+  /**
+   * For clients, a latency fault waits this many times the client's timeout instead of latency_ms (2.5: slower than the timeout; 0.25: a little slow but within it).
+   */
+  latency_timeouts?: number;
+  expect: ContractExpectation;
+}
+/**
+ * Default: the case's client params.
+ */
+export interface Params {
+  env: string;
+  offset?: number;
+  limit?: number;
+  searchkey?: string;
 }
 /**
  * Exactly one of errcode (a WeChat answer: HTTP 200 with this errcode) and transport (no WeChat answer). For errcode 0: total_count and names in order, or an invariant.

@@ -1,4 +1,8 @@
-"""The stdin/stdout adapter `wechat-scf-kit verify-client` runs: parameters in, result out."""
+"""The stdin/stdout adapter `wechat-scf-kit verify-client` runs: parameters in, one JSON document out.
+
+{"result": response} on success, {"errcode": N, "errmsg": ...} for a WeChat failure the client
+raised, {"error": ...} for a transport failure.
+"""
 
 import json
 import os
@@ -15,12 +19,12 @@ def main():
         timeout_s=int(os.environ.get("WECHAT_TIMEOUT_MS", "10000")) / 1000,
     )
     try:
-        result = client.get_cloud_function_list(**params)
+        output = {"result": client.get_cloud_function_list(**params)}
     except WechatApiError as error:
-        result = {"errcode": error.errcode, "errmsg": error.errmsg}
+        output = {"errcode": error.errcode, "errmsg": error.errmsg}
     except TransportError as error:
-        result = {"error": str(error)}
-    print(json.dumps(result, ensure_ascii=False))
+        output = {"error": str(error)}
+    print(json.dumps(output, ensure_ascii=False))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /**
- * The stdin/stdout adapter `wechat-scf-kit verify-client` runs: parameters in on stdin,
- * the client's result out on stdout as one JSON object.
+ * The stdin/stdout adapter `wechat-scf-kit verify-client` runs: parameters in on stdin, one
+ * JSON document out: {"result": response} on success, {"errcode", "errmsg"} for a WeChat
+ * failure the client raised, {"error"} for a transport failure.
  */
 import { createScfClient, WechatApiError } from './client.js';
 
@@ -15,7 +16,7 @@ const client = createScfClient({
 });
 
 try {
-  console.log(JSON.stringify(await client.getCloudFunctionList(params)));
+  console.log(JSON.stringify({ result: await client.getCloudFunctionList(params) }));
 } catch (error) {
   if (error instanceof WechatApiError) console.log(JSON.stringify({ errcode: error.errcode, errmsg: error.errmsg }));
   else console.log(JSON.stringify({ error: (error as Error).message }));
