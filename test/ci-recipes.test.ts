@@ -42,4 +42,13 @@ describe('the CI recipes in examples/ci/', () => {
       expect(text).toContain('WECHAT_API_BASE_URL');
     }
   });
+
+  it('describe the adapter protocol verify-client reads', async () => {
+    for (const file of ['github-actions.yml', 'gitlab-ci.yml']) {
+      const text = (await readFile(new URL(file, dir), 'utf8')).replace(/\n# /g, ' ');
+      expect(text).toContain('{"result": <response>} on success');
+      expect(text).toContain('{"errcode": N, "errmsg": "..."} for a WeChat failure');
+      expect(text).toContain('{"error": "..."} for a transport failure');
+    }
+  });
 });

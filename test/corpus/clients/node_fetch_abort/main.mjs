@@ -1,0 +1,17 @@
+import { createClient } from './client.mjs';
+
+let input = '';
+for await (const chunk of process.stdin) input += chunk;
+const params = JSON.parse(input);
+const client = createClient({
+  baseUrl: process.env.WECHAT_API_BASE_URL || 'https://api.weixin.qq.com',
+  accessToken: process.env.WECHAT_ACCESS_TOKEN || '',
+  timeoutMs: Number(process.env.WECHAT_TIMEOUT_MS || 10000),
+});
+let out;
+try {
+  out = { result: await client.getCloudFunctionList(params) };
+} catch (e) {
+  out = typeof e.errcode === 'number' ? { errcode: e.errcode, errmsg: e.errmsg } : { error: e.message };
+}
+process.stdout.write(JSON.stringify(out) + '\n');
