@@ -29,7 +29,10 @@ function head(text: string): string {
 const PROTOCOL = 'print exactly one JSON document: {"result": …}, {"errcode": N, "errmsg": "…"} or {"error": "…"}';
 
 function protocolError(problem: string, stdout: string, stderr: string): ClientOutcome {
-  const lines = [`protocol error: ${problem}; ${PROTOCOL}`, `stdout (first ${SHOWN_BYTES} bytes): ${head(stdout)}`];
+  const lines = [
+    `protocol error: the client ${problem}; ${PROTOCOL}`,
+    `stdout (first ${SHOWN_BYTES} bytes): ${head(stdout)}`,
+  ];
   return { kind: 'broken', message: lines.join('\n'), stderr: head(stderr) };
 }
 
@@ -49,7 +52,7 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
   try {
     printed = JSON.parse(text);
   } catch {
-    return protocolError(`stdout is not one JSON document (it ${exit})`, stdout, stderr);
+    return protocolError(`printed a stdout that is not one JSON document (it ${exit})`, stdout, stderr);
   }
   if (printed === null || typeof printed !== 'object' || Array.isArray(printed)) {
     return protocolError(
@@ -74,8 +77,8 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
   const named = ['result', 'errcode', 'error'].filter((key) => key in output);
   return protocolError(
     named.length === 0
-      ? `the object has none of "result", "errcode" or "error" (keys: ${keys.join(', ') || 'none'})`
-      : `the object mixes ${keys.map((key) => JSON.stringify(key)).join(', ')}`,
+      ? `printed an object with none of "result", "errcode" or "error" (keys: ${keys.join(', ') || 'none'})`
+      : `printed an object that mixes ${keys.map((key) => JSON.stringify(key)).join(', ')}`,
     stdout,
     stderr,
   );

@@ -99,7 +99,7 @@ describe('verify-client on programs that cannot run or break the protocol', () =
     ]);
     expect(code).toBe(1);
     expect(stdout).toContain('✗ GSL-PAGE-001');
-    expect(stdout).toContain('protocol error: stdout is not one JSON document');
+    expect(stdout).toContain('protocol error: the client printed a stdout that is not one JSON document');
     expect(stdout).toContain('stdout (first 500 bytes): fetching…');
     expect(stdout).toContain('a warning');
   });
@@ -116,14 +116,18 @@ describe('verify-client on programs that cannot run or break the protocol', () =
   });
 
   it('fails the project\'s "resolves on errcode != 0" mutant, run as a program', { timeout: 60_000 }, async () => {
-    const { code, stdout } = await runCli(['verify-client', '--', 'node', fixture('resolves-on-errcode.mjs')], {
-      timeoutMs: 50_000,
-    });
+    const cases = ['--case', 'GSL-PAGE-001', '--case', 'GSL-ERR-004', '--case', 'GSL-FAULT-001'];
+    const { code, stdout } = await runCli(
+      ['verify-client', ...cases, '--', 'node', fixture('resolves-on-errcode.mjs')],
+      { timeoutMs: 50_000 },
+    );
     expect(code).toBe(1);
     expect(stdout).toMatch(
       /✗ GSL-ERR-004[^\n]*\n[\s\S]*?the client returned a result \(\{"errcode":40001[^\n]*but the server answered errcode 40001/,
     );
     expect(stdout).toMatch(/✗ GSL-FAULT-001/);
+    expect(stdout).toContain('✓ GSL-PAGE-001');
+    expect(stdout).toContain('1 passed, 2 failed, 0 skipped');
   });
 
   it('fails a client whose disk cache (in TMPDIR) serves a stored answer when a later call fails', {
@@ -165,14 +169,14 @@ describe('parseClientOutput reads the whole stdout as one JSON document', () => 
 
   it.each([
     ['', /printed nothing on stdout \(it exited with code 1\)/],
-    ['debug line\n{"error":"timeout"}', /stdout is not one JSON document/],
-    ['{"result":1}\n{"result":2}', /stdout is not one JSON document/],
+    ['debug line\n{"error":"timeout"}', /printed a stdout that is not one JSON document/],
+    ['{"result":1}\n{"result":2}', /printed a stdout that is not one JSON document/],
     ['[1]', /printed an array, not an object/],
     [
       '{"errcode":0,"errmsg":"ok","total_count":3,"functions":[]}',
-      /the object mixes "errcode", "errmsg", "functions", "total_count"/,
+      /printed an object that mixes "errcode", "errmsg", "functions", "total_count"/,
     ],
-    ['{"data":1}', /has none of "result", "errcode" or "error"/],
+    ['{"data":1}', /with none of "result", "errcode" or "error"/],
   ])('%j is a protocol error', (stdout, message) => {
     const outcome = parseClientOutput(stdout, 1, 'x'.repeat(600));
     expect(outcome.kind).toBe('broken');

@@ -20,7 +20,7 @@ describe('contracts/cases', () => {
   it('ids are unique and grouped', () => {
     const ids = loadCases().map((c) => c.id);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const id of ids) expect(id).toMatch(/^GSL-(PAGE|SEARCH|ERR|FAULT|INV)-\d{3}$/);
+    for (const id of ids) expect(id).toMatch(/^GSL-(PAGE|SEARCH|ERR|FAULT|INV|ONCE|RETRY|CACHE)-\d{3}$/);
   });
 
   it('cover every error rule of the mock', () => {
