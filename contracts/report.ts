@@ -24,7 +24,7 @@ export function formatPretty(results: readonly CaseResult[]): string {
     const suffix = r.status === 'skip' ? ` (skipped: ${r.reason})` : SUFFIX[r.status];
     lines.push(`${MARK[r.status]} ${r.id} ${r.title}${suffix}`);
     if (r.status === 'fail') lines.push(...formatFailure(r).map((line) => `    ${line}`));
-    if (r.status === 'warn' || r.status === 'fail') lines.push(...formatWarnings(r).map((line) => `    ${line}`));
+    if (r.status !== 'skip') lines.push(...formatWarnings(r).map((line) => `    ${line}`));
   }
   lines.push('', countLine(results));
   return lines.join('\n');
@@ -45,11 +45,11 @@ export function formatFailure(r: CaseResult): string[] {
 }
 
 /**
- * The warnings of a result, one line each.
+ * The warnings of a result, then its notes (what the kit did to be fair to it), one line each.
  * @example formatWarnings(result) // ['warning: Content-Type is "application/json; charset=utf-8", …']
  */
 export function formatWarnings(r: CaseResult): string[] {
-  return (r.warnings ?? []).map((warning) => `warning: ${warning}`);
+  return [...(r.warnings ?? []).map((warning) => `warning: ${warning}`), ...(r.notes ?? []).map((note) => `note: ${note}`)];
 }
 
 const escapeXml = (text: string) =>
@@ -69,9 +69,9 @@ export function formatJunit(suite: string, results: readonly CaseResult[]): stri
   const total = results.reduce((sum, r) => sum + r.durationMs, 0);
   const cases = results.map((r) => {
     const open = `    <testcase classname="${escapeXml(suite)}" name="${escapeXml(`${r.id} ${r.title}`)}" time="${seconds(r.durationMs)}"`;
-    if (r.status === 'pass') return `${open}/>`;
+    if (r.status === 'pass' && !r.notes?.length) return `${open}/>`;
     // JUnit has no warning level: a warned case passes, with its warnings where CI shows a test's output.
-    if (r.status === 'warn')
+    if (r.status === 'warn' || r.status === 'pass')
       return `${open}>\n      <system-out>${escapeXml(formatWarnings(r).join('\n'))}</system-out>\n    </testcase>`;
     if (r.status === 'skip')
       return `${open}>\n      <skipped message="${escapeXml(r.reason ?? '')}"/>\n    </testcase>`;

@@ -10,6 +10,8 @@ export interface CaseResult {
   problems?: string[];
   /** What held but is worth a look, one line each: a 'warn' result, never a failure (a client's warnings fail with strict). */
   warnings?: string[];
+  /** What the kit did to be fair to the client, e.g. a case run again after a late answer. */
+  notes?: string[];
   /** What came back, shortened, for the report. */
   actual?: string;
   /** A command that sends the same request (servers), with the token hidden. */
@@ -64,6 +66,7 @@ export function redactResult(result: CaseResult, secrets: readonly string[]): Ca
     ...result,
     ...(result.problems ? { problems: result.problems.map(hide) } : {}),
     ...(result.warnings ? { warnings: result.warnings.map(hide) } : {}),
+    ...(result.notes ? { notes: result.notes.map(hide) } : {}),
     ...(result.actual ? { actual: hide(result.actual) } : {}),
     ...(result.curl ? { curl: hide(result.curl) } : {}),
     ...(result.stderr ? { stderr: hide(result.stderr) } : {}),

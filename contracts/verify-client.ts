@@ -452,11 +452,54 @@ export async function runClientCase(
   const started = performance.now();
   const base = { id: c.id, title: c.title };
   if (!c.client) return { ...base, status: 'skip', reason: 'a server-only case', durationMs: 0 };
-  const vars = CLIENT_VARIABLES;
+  const calls = planCalls(c, CLIENT_VARIABLES, timeoutMs);
+  let run = await runCalls(mock, calls, invoke, timeoutMs);
+  // Giving up late once can be a loaded machine; the case is run again, and fails only if late every time.
+  const lateRuns: string[][] = [];
+  while (run.problems.length === 0 && run.late.length > 0 && lateRuns.length < TIMING_RUNS - 1) {
+    lateRuns.push(run.late);
+    run = await runCalls(mock, calls, invoke, timeoutMs);
+  }
+  const problems = [...run.problems, ...run.late];
+  if (run.late.length > 0 && lateRuns.length > 0) {
+    problems.push(
+      `late in each of ${lateRuns.length + 1} runs of the case (earlier: ${lateRuns.map((late) => late.join('; ')).join(' | ')})`,
+    );
+  }
+  const notes =
+    run.late.length === 0 && lateRuns.length > 0
+      ? [
+          `late in ${lateRuns.length} run${lateRuns.length > 1 ? 's' : ''} (${lateRuns.flat().join('; ')}), on time in the next: taken as the machine's load`,
+        ]
+      : [];
+  if (strict) problems.push(...run.warnings.map((w) => `${w} (a failure with strict)`));
+  const warnings = strict ? [] : [...new Set(run.warnings)];
+  const durationMs = Math.round(performance.now() - started);
+  const extras = { ...(warnings.length ? { warnings } : {}), ...(notes.length ? { notes } : {}) };
+  const result: CaseResult =
+    problems.length === 0
+      ? { ...base, status: 'pass', durationMs, ...extras }
+      : {
+          ...base,
+          status: 'fail',
+          problems,
+          ...extras,
+          actual: run.actual.join('\n'),
+          durationMs,
+          ...(run.stderr ? { stderr: run.stderr } : {}),
+        };
+  return redactResult(result, [...new Set(calls.map((call) => call.token))]);
+}
+
+/** Runs of a case a client that gives up late is given before that is its verdict. */
+const TIMING_RUNS = 3;
+
+/** Makes the calls of one case and judges them; lateness is kept apart, as it is confirmed by running again. */
+async function runCalls(mock: RunningMock, calls: PlannedCall[], invoke: ClientInvoker, timeoutMs: number) {
   const { callLimitMs } = clientTimings(timeoutMs);
-  const calls = planCalls(c, vars, timeoutMs);
   invoke.startCase?.();
   const problems: string[] = [];
+  const late: string[] = [];
   const warnings: string[] = [];
   const actual: string[] = [];
   let stderr: string | undefined;
@@ -511,25 +554,10 @@ export async function runClientCase(
     const prefix = (list: string[]) => list.map((line) => `${at}${line}`);
     problems.push(...prefix(checkCount(requests, call, refused)), ...prefix(sent.problems));
     warnings.push(...prefix(sent.warnings));
-    if (call.expect.transport === 'timeout') problems.push(...prefix(checkTimeouts(requests, settledAt, timeoutMs)));
+    if (call.expect.transport === 'timeout') late.push(...prefix(checkTimeouts(requests, settledAt, timeoutMs)));
     problems.push(...prefix(await checkOutcome(outcome, call, requests, mock)));
   }
-  if (strict) problems.push(...warnings.map((w) => `${w} (a failure with strict)`));
-  const uniqueWarnings = strict ? [] : [...new Set(warnings)];
-  const durationMs = Math.round(performance.now() - started);
-  const result: CaseResult =
-    problems.length === 0
-      ? { ...base, status: 'pass', durationMs, ...(uniqueWarnings.length ? { warnings: uniqueWarnings } : {}) }
-      : {
-          ...base,
-          status: 'fail',
-          problems,
-          ...(uniqueWarnings.length ? { warnings: uniqueWarnings } : {}),
-          actual: actual.join('\n'),
-          durationMs,
-          ...(stderr ? { stderr } : {}),
-        };
-  return redactResult(result, [...new Set(calls.map((call) => call.token))]);
+  return { problems, late, warnings, actual, stderr };
 }
 
 function describeActual(outcome: ClientOutcome): string {

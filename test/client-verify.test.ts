@@ -290,6 +290,27 @@ describe('the client contract decides as a client author would', () => {
     expect(result.problems?.join('\n')).toMatch(problem);
   });
 
+  it('runs a case again when the client gave up late, and passes a client late once (the load) with a note', {
+    timeout: 60_000,
+  }, async () => {
+    const factors = [2];
+    const [result] = await runClientContract(
+      clientInvoker((context) => bentClient(context, { timeoutFactor: factors.shift() ?? 1 })),
+      { cases: ['GSL-FAULT-008'] },
+    );
+    expect(result.status).toBe('pass');
+    expect(result.notes?.[0]).toMatch(
+      /^late in 1 run \(the client gave up \d+ ms after .*\), on time in the next: taken as the machine's load$/,
+    );
+  });
+
+  it('fails a client late in each of 3 runs, with every figure', { timeout: 60_000 }, async () => {
+    const [result] = await verdict({ timeoutFactor: 2 }, ['GSL-FAULT-008']);
+    expect(result.problems?.at(-1)).toMatch(
+      /^late in each of 3 runs of the case \(earlier: the client gave up \d+ ms .* \| the client gave up \d+ ms/,
+    );
+  });
+
   it.each([
     [150, 5],
     [3000, 2],
