@@ -316,6 +316,11 @@ async function checkOutcome(
       ? [`${describeOutcome(outcome)} without sending a request (an answer kept from before?)`]
       : [];
   }
+  if (last.client_closed_ms !== undefined && expect.transport !== 'timeout') {
+    return [
+      `the client gave up ${Math.round(last.client_closed_ms)} ms after the request arrived, before the server answered; it was told ${call.timeoutMs} ms`,
+    ];
+  }
   let answer = answerOf(last);
   const cut = last.answer?.endsWith('…') && last.client_closed_ms === undefined && !last.reason?.startsWith('fault:');
   if (answer.kind === 'transport' && cut && last.status === 200 && last.body) {
@@ -454,7 +459,7 @@ export async function runClientCase(
   if (!c.client) return { ...base, status: 'skip', reason: 'a server-only case', durationMs: 0 };
   const calls = planCalls(c, CLIENT_VARIABLES, timeoutMs);
   let run = await runCalls(mock, calls, invoke, timeoutMs);
-  // Giving up late once can be a loaded machine; the case is run again, and fails only if late every time.
+  // Giving up late, or timing out on an answer, once can be a loaded machine: the case is run again, and fails only if that happens every time.
   const lateRuns: string[][] = [];
   while (run.problems.length === 0 && run.late.length > 0 && lateRuns.length < TIMING_RUNS - 1) {
     lateRuns.push(run.late);
@@ -489,6 +494,19 @@ export async function runClientCase(
           ...(run.stderr ? { stderr: run.stderr } : {}),
         };
   return redactResult(result, [...new Set(calls.map((call) => call.token))]);
+}
+
+/**
+ * True when a failure of this call may be the machine's load rather than the client: it reported
+ * a transport failure although no request arrived, the server answered, or the answer came only
+ * after the client's own timeout had run.
+ */
+function unsteady(outcome: ClientOutcome, requests: readonly JournalEntry[], call: PlannedCall): boolean {
+  if (outcome.kind !== 'transport-failure' || call.expect.transport === 'timeout') return false;
+  const last = requests.at(-1);
+  if (!last) return true;
+  if (last.client_closed_ms !== undefined) return last.client_closed_ms >= call.timeoutMs * 0.9;
+  return answerOf(last).kind === 'wechat';
 }
 
 /** Runs of a case a client that gives up late is given before that is its verdict. */
@@ -552,10 +570,11 @@ async function runCalls(mock: RunningMock, calls: PlannedCall[], invoke: ClientI
     }
     const sent = checkSent(requests, call.params, call.token);
     const prefix = (list: string[]) => list.map((line) => `${at}${line}`);
-    problems.push(...prefix(checkCount(requests, call, refused)), ...prefix(sent.problems));
+    problems.push(...prefix(sent.problems));
     warnings.push(...prefix(sent.warnings));
     if (call.expect.transport === 'timeout') late.push(...prefix(checkTimeouts(requests, settledAt, timeoutMs)));
-    problems.push(...prefix(await checkOutcome(outcome, call, requests, mock)));
+    const judged = [...checkCount(requests, call, refused), ...(await checkOutcome(outcome, call, requests, mock))];
+    (unsteady(outcome, requests, call) ? late : problems).push(...prefix(judged));
   }
   return { problems, late, warnings, actual, stderr };
 }

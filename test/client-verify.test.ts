@@ -279,6 +279,12 @@ describe('the client contract decides as a client author would', () => {
     ],
     ['caching across tokens', { cacheFirst: true }, 'GSL-CACHE-007', /call 2 of 2: the client sent no request/],
     [
+      'giving up at a tenth of its timeout',
+      { timeoutFactor: 0.1 },
+      'GSL-FAULT-009',
+      /the client gave up \d+ ms after the request arrived, before the server answered; it was told 1000 ms/,
+    ],
+    [
       'giving up after twice its timeout',
       { timeoutFactor: 2 },
       'GSL-FAULT-008',
