@@ -7,17 +7,20 @@
  */
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
 export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
-export { parseClientOutput, processClient } from './process-client.js';
+export { CannotRunError, type ProcessClientOptions, parseClientOutput, processClient } from './process-client.js';
 export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
-export { type CaseResult, summarise } from './results.js';
+export { type CaseResult, hideToken, summarise } from './results.js';
 export {
   CLIENT_VARIABLES,
+  type ClientCaseOptions,
   type ClientContext,
   type ClientContractOptions,
   type ClientInvoker,
   type ClientOutcome,
   type ClientParams,
   clientCases,
+  clientTimings,
+  MAX_RETRIES,
   runClientCase,
   runClientContract,
 } from './verify-client.js';

@@ -71,7 +71,10 @@ function realisticToken(): string {
  */
 export const CLIENT_VARIABLES: CaseVariables = { TOKEN: realisticToken(), ENV: 'contract-env' };
 
-/** A client may retry a transient failure this many times, then must surface it. */
+/**
+ * A client may retry a transient failure this many times, then must surface it.
+ * @example MAX_RETRIES + 1 // the most requests one call may send on errcode -1
+ */
 export const MAX_RETRIES = 3;
 const MAX_ATTEMPTS = MAX_RETRIES + 1;
 /** Requests for one call past which the call is stopped as a retry loop without end. */
