@@ -257,7 +257,7 @@ function describeAnswer(answer: ServerAnswer): string {
 }
 
 function describeOutcome(outcome: Exclude<ClientOutcome, { kind: 'broken' }>): string {
-  if (outcome.kind === 'result') return `the client returned a result (${shorten(outcome.value, 120)})`;
+  if (outcome.kind === 'result') return `the client returned a result (${shorten(JSON.stringify(outcome.value), 120)})`;
   if (outcome.kind === 'transport-failure')
     return `the client reported a transport failure (${shorten(outcome.message, 120)})`;
   return `the client surfaced errcode ${JSON.stringify(outcome.errcode)}`;
@@ -583,7 +583,7 @@ async function runCalls(mock: RunningMock, calls: PlannedCall[], invoke: ClientI
 }
 
 function describeActual(outcome: ClientOutcome): string {
-  if (outcome.kind === 'result') return `result ${shorten(outcome.value, 300)}`;
+  if (outcome.kind === 'result') return `result ${shorten(JSON.stringify(outcome.value), 300)}`;
   if (outcome.kind === 'wechat-failure')
     return `errcode ${JSON.stringify(outcome.errcode)}, errmsg ${shorten(outcome.errmsg ?? outcome.message, 200)}`;
   if (outcome.kind === 'transport-failure') return `transport failure: ${shorten(outcome.message, 200)}`;
