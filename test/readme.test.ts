@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { clientCases } from '../contracts/verify-client.js';
 import { createApp } from '../mock-server/app.js';
 import { ERROR_CODES } from '../mock-server/error-codes.js';
 import { runCli, startCli } from './cli-process.js';
@@ -19,6 +20,14 @@ describe('README.md', () => {
     const flags = [...stdout.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
     expect(flags.length).toBeGreaterThan(10);
     for (const flag of flags) expect(readme).toContain(`\`${flag}`);
+  });
+
+  it('documents every verify-client flag, and shows a run of every client case', async () => {
+    const { stdout } = await runCli(['verify-client', '--help']);
+    const flags = [...stdout.matchAll(/^\s+(?:-\w, )?(--[a-z-]+)/gm)].map((m) => m[1]);
+    expect(flags).toContain('--strict');
+    for (const flag of flags) expect(readme).toContain(`\`${flag}`);
+    expect(readme).toContain(`\n${clientCases().length} passed, 0 failed, 0 skipped\n`);
   });
 
   it('shows the banner npm start really prints', async () => {
