@@ -49,7 +49,10 @@ export function formatFailure(r: CaseResult): string[] {
  * @example formatWarnings(result) // ['warning: Content-Type is "application/json; charset=utf-8", …']
  */
 export function formatWarnings(r: CaseResult): string[] {
-  return [...(r.warnings ?? []).map((warning) => `warning: ${warning}`), ...(r.notes ?? []).map((note) => `note: ${note}`)];
+  return [
+    ...(r.warnings ?? []).map((warning) => `warning: ${warning}`),
+    ...(r.notes ?? []).map((note) => `note: ${note}`),
+  ];
 }
 
 const escapeXml = (text: string) =>

@@ -486,7 +486,7 @@ export async function runClientCase(
   const extras = { ...(warnings.length ? { warnings } : {}), ...(notes.length ? { notes } : {}) };
   const result: CaseResult =
     problems.length === 0
-      ? { ...base, status: 'pass', durationMs, ...extras }
+      ? { ...base, status: warnings.length > 0 ? 'warn' : 'pass', durationMs, ...extras }
       : {
           ...base,
           status: 'fail',
