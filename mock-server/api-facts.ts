@@ -67,3 +67,71 @@ export const ISSUED_TOKENS_KEPT = 10_000;
  * @example RID_PATTERN.test('6aac0064-355b48ab-4c5b487e') // true
  */
 export const RID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
+
+/**
+ * The prefix of every control route: the mock's own API, beside WeChat's paths.
+ * @example `${mock.url}${CONTROL_PREFIX}/health`
+ */
+export const CONTROL_PREFIX = '/__mock';
+
+/**
+ * getscflist's page size when a request gives no `limit` (documented upstream: 默认值20).
+ * @example body.limit ?? DEFAULT_LIMIT
+ */
+export const DEFAULT_LIMIT = 20;
+
+/**
+ * The largest `limit` the mock accepts unless told otherwise (--max-limit); the upstream page names none.
+ * @example limit > (settings.maxLimit ?? DEFAULT_MAX_LIMIT) // answers 47001
+ */
+export const DEFAULT_MAX_LIMIT = 100;
+
+/**
+ * What the mock answers for an env that is not in its data.
+ * @example UNKNOWN_ENV_MODES.includes('empty') // true
+ */
+export const UNKNOWN_ENV_MODES = ['invalid-args', 'no-qbase', 'empty'] as const;
+
+/** One of UNKNOWN_ENV_MODES: 'invalid-args' (40097), 'no-qbase' (85088) or 'empty' (errcode 0, no functions). */
+export type UnknownEnvMode = (typeof UNKNOWN_ENV_MODES)[number];
+
+/**
+ * The answer for an unknown env unless told otherwise (--unknown-env): 40097, as the real servers give.
+ * @example settings.unknownEnv ?? DEFAULT_UNKNOWN_ENV
+ */
+export const DEFAULT_UNKNOWN_ENV: UnknownEnvMode = 'invalid-args';
+
+/**
+ * The access token and env the contract kit uses unless told otherwise ("$TOKEN" and "$ENV" in the cases).
+ * @example CONTRACT_VARIABLES.ENV // 'contract-env'
+ */
+export const CONTRACT_VARIABLES = { TOKEN: 'contract-token-0001', ENV: 'contract-env' } as const;
+
+/**
+ * The accepted range of every numeric option, for the library's checks and the CLI's flags alike.
+ * @example OPTION_RANGES.maxLimit // { min: 1, max: 1000000 }
+ */
+export const OPTION_RANGES = {
+  port: { min: 0, max: 65535 },
+  seed: { min: 0, max: 4294967295 },
+  maxLimit: { min: 1, max: 1_000_000 },
+  journalLimit: { min: 0, max: 1_000_000 },
+  bodyLimit: { min: 1, max: 1024 * 1024 * 1024 },
+  headersTimeoutMs: { min: 100, max: 600_000 },
+  requestTimeoutMs: { min: 100, max: 3_600_000 },
+  writeTimeoutMs: { min: 100, max: 3_600_000 },
+} as const;
+
+/**
+ * Most functions, listed and generated, the mock holds across all envs. Building them blocks the
+ * server (about 1.3 s per 100,000 here), so a request for billions is refused, not tried.
+ * @example total > MAX_FUNCTIONS // refused with a message naming the limit
+ */
+export const MAX_FUNCTIONS = 200_000;
+
+/**
+ * Most faults queued at once; POST /__mock/faults answers 409 beyond. `times` repeats one fault
+ * without limit, so a long run never needs more entries.
+ * @example faults.size < MAX_FAULTS
+ */
+export const MAX_FAULTS = 100;

@@ -1,4 +1,5 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { rangeMessage } from './validation.js';
 
 /**
  * A mistake in how the command was called: printed as one line, exit code 2.
@@ -48,7 +49,7 @@ export function parseCommandArgs<T extends ParseArgsConfig & { args: string[] }>
 export function parseInteger(flag: string, text: string | undefined, min: number, max: number): number | undefined {
   if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text.trim()) || Number(text) < min || Number(text) > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    throw new UsageError(`${flag} ${rangeMessage({ min, max }, text)}`);
   }
   return Number(text);
 }

@@ -4,14 +4,12 @@ import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
-import { API_PATHS } from './api-facts.js';
+import { API_PATHS, CONTROL_PREFIX, OPTION_RANGES, UNKNOWN_ENV_MODES, type UnknownEnvMode } from './api-facts.js';
 import { parseCommandArgs, parseInteger, UsageError } from './args.js';
 import { createCliLogger } from './cli-log.js';
 import { DataError, loadDataFile } from './data-file.js';
-import { GETSCFLIST_PATH } from './getscflist.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
-import type { UnknownEnvMode } from './settings.js';
 import { VERSION } from './version.js';
 import { watchDataFile } from './watch.js';
 
@@ -19,7 +17,7 @@ const NAME = 'wechat-scf-kit';
 
 const SERVE_HELP = `Usage: ${NAME} serve [options]
 
-Runs an offline fake of WeChat's POST ${GETSCFLIST_PATH} (getCloudFunctionList).
+Runs an offline fake of WeChat's POST ${API_PATHS.getscflist} (getCloudFunctionList).
 
 Options:
   --port N            port to listen on (default 4020, or $PORT; 0 takes a free port)
@@ -100,7 +98,13 @@ function exampleCurl(mock: RunningMock): string {
   const token = Object.keys(tokens).find((t) => tokens[t] === 'valid') ?? 'ACCESS_TOKEN';
   const env = mock.store.envs().find((e) => e.qbase)?.id ?? 'ENV_ID';
   const body = JSON.stringify({ env, limit: 2 });
-  return `curl -s -X POST '${mock.url}${GETSCFLIST_PATH}?access_token=${token}' -d '${body}'`;
+  return `curl -s -X POST '${mock.url}${API_PATHS.getscflist}?access_token=${token}' -d '${body}'`;
+}
+
+/** A numeric flag, checked against its option's range. */
+function flagInteger(flag: string, text: string | undefined, option: keyof typeof OPTION_RANGES): number | undefined {
+  const { min, max } = OPTION_RANGES[option];
+  return parseInteger(flag, text, min, max);
 }
 
 /**
@@ -111,7 +115,8 @@ function exampleCurl(mock: RunningMock): string {
  */
 export function resolveServePort(flag: string | undefined, environment: string | undefined): number {
   const fromEnvironment = environment?.trim() || undefined;
-  const port = parseInteger(flag !== undefined ? '--port' : 'PORT', flag ?? fromEnvironment ?? '4020', 0, 65535);
+  const { min, max } = OPTION_RANGES.port;
+  const port = parseInteger(flag !== undefined ? '--port' : 'PORT', flag ?? fromEnvironment ?? '4020', min, max);
   return port as number;
 }
 
@@ -132,8 +137,10 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const port = resolveServePort(values.port, process.env.PORT);
   const host = values.host ?? '127.0.0.1';
   const unknownEnv = values['unknown-env'];
-  if (unknownEnv !== undefined && !['invalid-args', 'no-qbase', 'empty'].includes(unknownEnv)) {
-    throw new UsageError(`--unknown-env must be invalid-args, no-qbase or empty, got ${JSON.stringify(unknownEnv)}`);
+  if (unknownEnv !== undefined && !(UNKNOWN_ENV_MODES as readonly string[]).includes(unknownEnv)) {
+    throw new UsageError(
+      `--unknown-env must be ${UNKNOWN_ENV_MODES.slice(0, -1).join(', ')} or ${UNKNOWN_ENV_MODES.at(-1)}, got ${JSON.stringify(unknownEnv)}`,
+    );
   }
   const format = values['log-format'] ?? 'pretty';
   if (format !== 'pretty' && format !== 'json') {
@@ -144,8 +151,8 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     const from = values['control-token'] !== undefined ? '--control-token' : 'WECHAT_SCF_KIT_CONTROL_TOKEN';
     throw new UsageError(`${from} must be at least 8 characters (a guessable token protects nothing)`);
   }
-  const headersTimeoutMs = parseInteger('--headers-timeout-ms', values['headers-timeout-ms'], 100, 600_000);
-  const requestTimeoutMs = parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 3_600_000);
+  const headersTimeoutMs = flagInteger('--headers-timeout-ms', values['headers-timeout-ms'], 'headersTimeoutMs');
+  const requestTimeoutMs = flagInteger('--request-timeout-ms', values['request-timeout-ms'], 'requestTimeoutMs');
   if (headersTimeoutMs !== undefined && requestTimeoutMs !== undefined && requestTimeoutMs < headersTimeoutMs) {
     throw new UsageError(
       `--request-timeout-ms ${requestTimeoutMs} is below --headers-timeout-ms ${headersTimeoutMs}: a whole request cannot take less time than its headers; raise it or lower --headers-timeout-ms`,
@@ -169,7 +176,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const logger = createCliLogger(format, { quiet: values.quiet ?? false });
   // Without --data the embedded data is served; it needs no check.
   const data = values.data ? await loadDataFile(values.data) : undefined;
-  const seed = parseInteger('--seed', values.seed, 0, 4294967295);
+  const seed = flagInteger('--seed', values.seed, 'seed');
   let mock: RunningMock | undefined;
   let stopWatching: (() => void) | undefined;
   let stopping = false;
@@ -190,10 +197,10 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     data,
     seed,
     strict: values.strict,
-    maxLimit: parseInteger('--max-limit', values['max-limit'], 1, 1_000_000),
+    maxLimit: flagInteger('--max-limit', values['max-limit'], 'maxLimit'),
     unknownEnv: unknownEnv as UnknownEnvMode | undefined,
-    journalLimit: parseInteger('--journal-limit', values['journal-limit'], 0, 1_000_000),
-    bodyLimit: parseInteger('--body-limit', values['body-limit'], 1, 1024 * 1024 * 1024),
+    journalLimit: flagInteger('--journal-limit', values['journal-limit'], 'journalLimit'),
+    bodyLimit: flagInteger('--body-limit', values['body-limit'], 'bodyLimit'),
     rid: !values['no-rid'],
     control: values['no-control'] ? false : undefined,
     controlToken,
@@ -201,19 +208,19 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     cors: values.cors,
     headersTimeoutMs,
     requestTimeoutMs,
-    writeTimeoutMs: parseInteger('--write-timeout-ms', values['write-timeout-ms'], 100, 3_600_000),
+    writeTimeoutMs: flagInteger('--write-timeout-ms', values['write-timeout-ms'], 'writeTimeoutMs'),
     log: logger.request,
   });
   const tokenCount = Object.keys(mock.store.tokens()).length;
   const componentCount = mock.registry.appids().length;
-  const dashboard = `${mock.url}/__mock/`;
+  const dashboard = `${mock.url}${CONTROL_PREFIX}/`;
   const control = mock.settings.control
     ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
     : 'off (--no-control)';
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
-      `  API:     POST ${mock.url}${GETSCFLIST_PATH}?access_token=…`,
+      `  API:     POST ${mock.url}${API_PATHS.getscflist}?access_token=…`,
       `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet}`,
       `  envs:    ${describeEnvs(mock)}`,
       `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
@@ -324,7 +331,7 @@ async function openapi(args: string[]): Promise<void> {
   });
   if (values.help) {
     console.log(
-      `Usage: ${NAME} openapi [--output FILE]\n\nPrints the OpenAPI 3.1 document of POST ${GETSCFLIST_PATH}, built from schemas/.`,
+      `Usage: ${NAME} openapi [--output FILE]\n\nPrints the OpenAPI 3.1 document of POST ${API_PATHS.getscflist}, built from schemas/.`,
     );
     return;
   }

@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { TICKET_VALID_S } from './api-facts.js';
+import { CONTROL_PREFIX, DEFAULT_LIMIT, MAX_FAULTS, OPTION_RANGES, TICKET_VALID_S } from './api-facts.js';
 import {
   checkDepth,
   checkEnvData,
@@ -10,17 +10,20 @@ import {
   describeJsonError,
   functionCount,
 } from './data-file.js';
-import { checkFault, MAX_FAULTS } from './faults.js';
+import { checkFault } from './faults.js';
 import { buildOpenApi } from './openapi.js';
 import type { MockContext } from './settings.js';
 import type { EnvState } from './store.js';
-import { describeErrors, isEnvId, isMockClockAdvance, isMockTicketPush, isTokenTable } from './validation.js';
+import {
+  describeErrors,
+  isEnvId,
+  isMockClockAdvance,
+  isMockTicketPush,
+  isTokenTable,
+  rangeMessage,
+} from './validation.js';
 
-/**
- * The prefix of every control route.
- * @example `${mock.url}${CONTROL_PREFIX}/health`
- */
-export const CONTROL_PREFIX = '/__mock';
+export { CONTROL_PREFIX };
 
 /**
  * Thrown by control handlers for a bad request; the error middleware answers HTTP 400 with it.
@@ -82,8 +85,8 @@ function integerQuery(req: Request, name: string, fallback: number, min: number,
   if (raw === undefined) return fallback;
   const value = typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
   if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new ControlError(400, `${name}: must be an integer from ${min} to ${max}`, [
-      { path: name, message: `must be an integer from ${min} to ${max}` },
+    throw new ControlError(400, `${name}: ${rangeMessage({ min, max })}`, [
+      { path: name, message: rangeMessage({ min, max }) },
     ]);
   }
   return value;
@@ -129,7 +132,7 @@ export function controlRouter(context: MockContext): Router {
 
   router.get('/requests', (req, res) => {
     const after = integerQuery(req, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    res.json(journal.snapshot(after, integerQuery(req, 'limit', journal.capacity, 1, 1_000_000)));
+    res.json(journal.snapshot(after, integerQuery(req, 'limit', journal.capacity, 1, OPTION_RANGES.journalLimit.max)));
   });
   router.delete('/requests', (_req, res) => {
     res.json({ cleared: journal.clear() });
@@ -151,7 +154,7 @@ export function controlRouter(context: MockContext): Router {
     const env = store.getEnv(id);
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
     const offset = integerQuery(req, 'offset', 0, 0, Number.MAX_SAFE_INTEGER);
-    const limit = integerQuery(req, 'limit', 20, 1, CONTROL_PAGE_LIMIT);
+    const limit = integerQuery(req, 'limit', DEFAULT_LIMIT, 1, CONTROL_PAGE_LIMIT);
     const searchkey = req.query.searchkey;
     if (searchkey !== undefined && typeof searchkey !== 'string') {
       throw new ControlError(400, 'searchkey: must be given once', [

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { EnvData, MockDataFile } from '../generated/schemas.js';
+import { MAX_FUNCTIONS } from './api-facts.js';
 import { describeErrors, formatIssues, isEnvData, isMockDataFile, type ValidationIssue } from './validation.js';
 
 /**
@@ -30,12 +31,7 @@ function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
   return issues;
 }
 
-/**
- * Most functions, listed and generated, the mock holds across all envs. Building them blocks the
- * server (about 2.5 s and 250 MB for this many here), so a request for billions is refused, not tried.
- * @example checkMockData({ envs: { a: { generate: 150_000 }, b: { generate: 150_000 } } }) // throws DataError
- */
-export const MAX_FUNCTIONS = 200_000;
+export { MAX_FUNCTIONS };
 
 /**
  * How many functions an env of the data file makes: its listed ones and its generated ones.

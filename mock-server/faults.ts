@@ -1,4 +1,5 @@
 import type { MockFault } from '../generated/schemas.js';
+import { MAX_FAULTS } from './api-facts.js';
 import { DataError } from './data-file.js';
 import { describeErrors, isMockFault } from './validation.js';
 
@@ -29,12 +30,7 @@ export function checkFault(value: unknown): MockFault {
   return value;
 }
 
-/**
- * Most faults queued at once; POST /__mock/faults answers 409 beyond. `times` repeats one fault
- * without limit, so a long run never needs more entries.
- * @example faults.size < MAX_FAULTS
- */
-export const MAX_FAULTS = 100;
+export { MAX_FAULTS };
 
 /** A queued fault and how many more requests it applies to. */
 export interface QueuedFault extends MockFault {

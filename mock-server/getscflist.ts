@@ -1,4 +1,4 @@
-import { API_PATHS } from './api-facts.js';
+import { API_PATHS, DEFAULT_LIMIT } from './api-facts.js';
 import {
   type ApiCall,
   type ApiState,
@@ -56,7 +56,7 @@ export function answerGetScfList(call: ApiCall, state: ApiState): Outcome {
   if (!isGetScfListRequest(body)) {
     return fail(state, 47001, formatIssues(describeErrors(isGetScfListRequest.errors)));
   }
-  const limit = body.limit ?? 20;
+  const limit = body.limit ?? DEFAULT_LIMIT;
   if (limit > settings.maxLimit) return fail(state, 47001, `limit: must be <= ${settings.maxLimit}`);
 
   const env = store.getEnv(body.env);

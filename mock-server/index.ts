@@ -15,9 +15,18 @@ export {
   API_PATH_LIST,
   API_PATHS,
   type ApiPath,
+  CONTRACT_VARIABLES,
+  CONTROL_PREFIX,
+  DEFAULT_LIMIT,
+  DEFAULT_MAX_LIMIT,
+  DEFAULT_UNKNOWN_ENV,
+  MAX_FAULTS,
+  MAX_FUNCTIONS,
+  OPTION_RANGES,
   TICKET_VALID_S,
   TOKEN_EXPIRES_S,
   TOKEN_OVERLAP_S,
+  UNKNOWN_ENV_MODES,
 } from './api-facts.js';
 export type { ApiCall, ApiState, Outcome } from './api-request.js';
 export { createApp, type MockApp } from './app.js';

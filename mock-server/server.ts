@@ -1,8 +1,10 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OPTION_RANGES } from './api-facts.js';
 import { createApp, type MockApp } from './app.js';
 import { isLoopback } from './hosts.js';
 import type { MockContext, MockOptions } from './settings.js';
+import { rangeMessage } from './validation.js';
 
 export { isLoopback };
 
@@ -42,9 +44,13 @@ export interface RunningMock
   close(): Promise<void>;
 }
 
-function checkTimeout(name: string, value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 100 || value > 3_600_000)) {
-    throw new RangeError(`${name} must be an integer from 100 to 3600000 (milliseconds), got ${value}`);
+function checkTimeout(
+  name: 'headersTimeoutMs' | 'requestTimeoutMs' | 'writeTimeoutMs',
+  value: number | undefined,
+): void {
+  const range = OPTION_RANGES[name];
+  if (value !== undefined && (!Number.isInteger(value) || value < range.min || value > range.max)) {
+    throw new RangeError(`${name} ${rangeMessage(range, value)} (milliseconds)`);
   }
 }
 

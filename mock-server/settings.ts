@@ -1,14 +1,21 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { MockDataFile } from '../generated/schemas.js';
+import {
+  DEFAULT_MAX_LIMIT,
+  DEFAULT_UNKNOWN_ENV,
+  OPTION_RANGES,
+  UNKNOWN_ENV_MODES,
+  type UnknownEnvMode,
+} from './api-facts.js';
 import type { MockClock } from './clock.js';
 import type { FaultQueue } from './faults.js';
 import type { Journal } from './journal.js';
 import type { RidMap } from './rid-map.js';
 import type { Store } from './store.js';
 import type { TokenRegistry } from './token-registry.js';
+import { rangeMessage } from './validation.js';
 
-/** What to answer for an env that is not in the data. */
-export type UnknownEnvMode = 'invalid-args' | 'no-qbase' | 'empty';
+export type { UnknownEnvMode };
 
 /** Options of createApp and startMockServer; every one has a default. */
 export interface MockOptions {
@@ -58,21 +65,20 @@ export type ResolvedSettings = Required<Omit<MockOptions, 'data' | 'seed' | 'log
  */
 export const DEFAULT_SETTINGS = {
   strict: false,
-  maxLimit: 100,
+  maxLimit: DEFAULT_MAX_LIMIT,
   rid: true,
   control: true,
-  unknownEnv: 'invalid-args',
+  unknownEnv: DEFAULT_UNKNOWN_ENV,
   journalLimit: 1000,
   bodyLimit: 1024 * 1024,
   allowedHosts: [],
   cors: [],
 } as const satisfies Omit<ResolvedSettings, 'log' | 'controlToken'>;
 
-const UNKNOWN_ENV_MODES: readonly UnknownEnvMode[] = ['invalid-args', 'no-qbase', 'empty'];
-
-function checkInteger(name: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new RangeError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+function checkInteger(name: keyof typeof OPTION_RANGES, value: number): void {
+  const range = OPTION_RANGES[name];
+  if (!Number.isInteger(value) || value < range.min || value > range.max) {
+    throw new RangeError(`${name} ${rangeMessage(range, value)}`);
   }
 }
 
@@ -91,9 +97,9 @@ export function resolveSettings(options: MockOptions): ResolvedSettings {
   if (settings.controlToken !== undefined && settings.controlToken.length < 8) {
     throw new RangeError('controlToken must be at least 8 characters');
   }
-  checkInteger('maxLimit', settings.maxLimit, 1, 1_000_000);
-  checkInteger('journalLimit', settings.journalLimit, 0, 1_000_000);
-  checkInteger('bodyLimit', settings.bodyLimit, 1, 1024 * 1024 * 1024);
+  checkInteger('maxLimit', settings.maxLimit);
+  checkInteger('journalLimit', settings.journalLimit);
+  checkInteger('bodyLimit', settings.bodyLimit);
   for (const name of settings.allowedHosts) {
     if (typeof name !== 'string' || !/^[^\s/?#@]+$/.test(name)) {
       throw new RangeError(`allowedHosts: ${JSON.stringify(name)} is not a host name`);

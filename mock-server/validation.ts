@@ -226,6 +226,15 @@ function joinPath(prefix: string, segments: string[]): string {
 }
 
 /**
+ * The one wording for a number out of its range, for options, flags and query parameters alike.
+ * @example rangeMessage({ min: 1, max: 100 }, '0') // 'must be a whole number from 1 to 100, got "0"'
+ */
+export function rangeMessage(range: { readonly min: number; readonly max: number }, got?: unknown): string {
+  const shown = got === undefined ? '' : `, got ${typeof got === 'string' ? JSON.stringify(got) : String(got)}`;
+  return `must be a whole number from ${range.min} to ${range.max}${shown}`;
+}
+
+/**
  * One line for a list of issues: `offset: must be integer`.
  * @example formatIssues([{ path: 'env', message: 'is required' }]) // 'env: is required'
  */
