@@ -1,4 +1,5 @@
 import type { ContractExpectation, GetScfListRequest } from '../generated/schemas.js';
+import { DEFAULT_LIMIT } from '../mock-server/api-facts.js';
 import { describeErrors, formatIssues, isGetScfListSuccess, isWechatError } from '../mock-server/validation.js';
 import type { RawResponse } from './http.js';
 
@@ -89,7 +90,7 @@ export async function checkInvariant(
   if (!first.page) return [first.problem as string];
   const page = first.page;
   const offset = sent.offset ?? 0;
-  const limit = sent.limit ?? 20;
+  const limit = sent.limit ?? DEFAULT_LIMIT;
   const names = page.functions.map((f) => f.name);
   const problems: string[] = [];
   if (names.length > limit) problems.push(`${names.length} functions on a page of limit ${limit}`);

@@ -1,4 +1,5 @@
 import type { CloudFunction } from '../generated/schemas.js';
+import { DEFAULT_LIMIT } from '../mock-server/api-facts.js';
 
 /** An env's functions as the kit saw them by paging through it, in served order. */
 export interface ObservedListing {
@@ -30,7 +31,7 @@ export function listingQuery(body: Record<string, unknown>): ListingQuery {
   const key = body.searchkey ?? body.searchKey;
   return {
     offset: number(body.offset, 0),
-    limit: number(body.limit, 20),
+    limit: number(body.limit, DEFAULT_LIMIT),
     searchkey: typeof key === 'string' ? key : '',
   };
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMIT } from '../mock-server/api-facts.js';
 import { type ListingQuery, matchesKey } from './listing-model.js';
 
 /** A way a server might read searchkey and paging, right or wrong: its answer over a listing. */
@@ -126,7 +127,7 @@ function best(
   return chosen;
 }
 
-const DEFAULT_PAGE = { offset: 0, limit: 20 };
+const DEFAULT_PAGE = { offset: 0, limit: DEFAULT_LIMIT };
 
 /** The searches the observation checks send, each with the misreadings it tells apart. */
 export interface SearchPlan {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { ContractExpectation, ContractState, MockFault } from '../generated/schemas.js';
-import { GETSCFLIST_PATH } from '../mock-server/getscflist.js';
+import type { ContractExpectation, ContractState, GetScfListRequest, MockFault } from '../generated/schemas.js';
+import { API_PATHS, CONTRACT_VARIABLES, DEFAULT_LIMIT } from '../mock-server/api-facts.js';
 import type { JournalEntry } from '../mock-server/journal.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { isGetScfListRequest, REQUEST_FIELDS } from '../mock-server/validation.js';
@@ -20,13 +20,8 @@ export interface ClientContext {
   timeoutMs: number;
 }
 
-/** The parameters of one getCloudFunctionList call. */
-export interface ClientParams {
-  env: string;
-  offset?: number;
-  limit?: number;
-  searchkey?: string;
-}
+/** The parameters of one getCloudFunctionList call: the request body's fields, as the request schema defines them. */
+export type ClientParams = Pick<GetScfListRequest, 'env' | 'offset' | 'limit' | 'searchkey'>;
 
 /**
  * How a client call ended, in the client's own terms: a result (success), a surfaced WeChat
@@ -69,7 +64,7 @@ function realisticToken(): string {
  * The token the kit gives clients, and the env the cases' "$ENV" names.
  * @example CLIENT_VARIABLES.ENV // 'contract-env'
  */
-export const CLIENT_VARIABLES: CaseVariables = { TOKEN: realisticToken(), ENV: 'contract-env' };
+export const CLIENT_VARIABLES: CaseVariables = { TOKEN: realisticToken(), ENV: CONTRACT_VARIABLES.ENV };
 
 /**
  * A client may retry a transient failure this many times, then must surface it.
@@ -80,7 +75,7 @@ const MAX_ATTEMPTS = MAX_RETRIES + 1;
 /** Requests for one call past which the call is stopped as a retry loop without end. */
 const RUNAWAY_REQUESTS = MAX_ATTEMPTS + 6;
 const TRANSIENT_ERRCODES = new Set([-1, -1000]);
-const DEFAULTS: Record<string, unknown> = { offset: 0, limit: 20, searchkey: '' };
+const DEFAULTS: Record<string, unknown> = { offset: 0, limit: DEFAULT_LIMIT, searchkey: '' };
 
 /**
  * The times the kit works with for a client timeout: how late a client may give up (the timeout
@@ -165,7 +160,7 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
 
 /** True when the server would refuse these parameters with 47001, so a client may refuse them itself. */
 function refusable(params: ClientParams, maxLimit: number): boolean {
-  return !isGetScfListRequest({ ...params }) || (params.limit ?? 20) > maxLimit;
+  return !isGetScfListRequest({ ...params }) || (params.limit ?? DEFAULT_LIMIT) > maxLimit;
 }
 
 /** Checks what a client sent for one call, from the mock's journal: problems, and warnings for accepted choices. */
@@ -175,7 +170,8 @@ function checkSent(requests: readonly JournalEntry[], params: ClientParams, toke
   for (const [index, request] of requests.entries()) {
     const at = requests.length > 1 ? `request ${index + 1}: ` : '';
     if (request.method !== 'POST') problems.push(`${at}method ${request.method}, expected POST`);
-    if (request.path !== GETSCFLIST_PATH) problems.push(`${at}path ${request.path}, expected ${GETSCFLIST_PATH}`);
+    if (request.path !== API_PATHS.getscflist)
+      problems.push(`${at}path ${request.path}, expected ${API_PATHS.getscflist}`);
     if (request.access_token_sha256 === undefined) problems.push(`${at}no access_token in the query string`);
     else if (request.access_token_sha256 !== sha256(token)) {
       problems.push(
@@ -270,7 +266,7 @@ function resend(mock: RunningMock, token: string) {
       await sendRaw(
         {
           method: 'POST',
-          url: `${mock.url}${GETSCFLIST_PATH}?access_token=${encodeURIComponent(token)}`,
+          url: `${mock.url}${API_PATHS.getscflist}?access_token=${encodeURIComponent(token)}`,
           headers: { 'Content-Type': 'application/json' },
           body,
         },

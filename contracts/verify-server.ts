@@ -1,5 +1,5 @@
 import type { CloudFunction, ContractCall, GetScfListRequest } from '../generated/schemas.js';
-import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../mock-server/getscflist.js';
+import { API_PATHS, CONTRACT_VARIABLES, WECHAT_CONTENT_TYPE } from '../mock-server/api-facts.js';
 import { isLoopback } from '../mock-server/server.js';
 import { isGetScfListSuccess } from '../mock-server/validation.js';
 import { type CaseVariables, isPortable, type LoadedCase, loadCases, stateFor, substitute } from './cases.js';
@@ -96,7 +96,7 @@ class Budget {
 }
 
 function buildRequest(baseUrl: string, call: ContractCall): RawRequest {
-  const url = new URL(GETSCFLIST_PATH, baseUrl);
+  const url = new URL(API_PATHS.getscflist, baseUrl);
   for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
   const body = call.raw_body ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
   const headers: Record<string, string> = {};
@@ -285,8 +285,8 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
   }
   const controlApi = found.control;
   const vars: CaseVariables = {
-    TOKEN: options.accessToken ?? 'contract-token-0001',
-    ENV: options.env ?? 'contract-env',
+    TOKEN: options.accessToken ?? CONTRACT_VARIABLES.TOKEN,
+    ENV: options.env ?? CONTRACT_VARIABLES.ENV,
   };
   const control = async (method: string, path: string, body?: unknown) => {
     const res = await sendRaw(controlRequest(options.baseUrl, method, path, body, options.controlToken), timeoutMs);
