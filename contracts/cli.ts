@@ -7,6 +7,7 @@ import { loadFlows } from './flows.js';
 import { CannotRunError, processClient } from './process-client.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
+import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './token-lifecycle.js';
 import { clientTimings, runClientContract } from './verify-client.js';
 import { type ServerVerification, serverChecks, verifyServer } from './verify-server.js';
 
@@ -62,6 +63,11 @@ Options:
                        from it, and the client must give up within N + max(500, N/2) ms
   --strict             fail on warnings (null for absent optionals, a JSON body without Content-Type)
   --run-timeout-ms N   kill COMMAND after this long (default: from --timeout-ms, 14000 at 1000)
+  --token-lifecycle    also run the token-lifecycle cases (GSL-LIFE-*): COMMAND gets no
+                       WECHAT_ACCESS_TOKEN but WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET
+                       and WECHAT_COMPONENT_VERIFY_TICKET, and must get its own token from
+                       api_component_token, cache it from call to call, and on 40001 or 42001
+                       fetch a new one once and retry once, never looping
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -189,6 +195,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       'timeout-ms': { type: 'string' },
       'run-timeout-ms': { type: 'string' },
       strict: { type: 'boolean' },
+      'token-lifecycle': { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -203,17 +210,30 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     );
   }
   const reporter = reporterOf(values.reporter);
-  checkCaseIds(values.case);
+  checkCaseIds(
+    values.case,
+    LIFECYCLE_CASES.map((c) => c.id),
+  );
   const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
   const runTimeoutMs =
     parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ?? clientTimings(timeoutMs).callLimitMs;
-  let results: CaseResult[];
+  const lifecycle = values['token-lifecycle'] ?? false;
+  const lifecycleIds = new Set(LIFECYCLE_CASES.map((c) => c.id));
+  const asked = values.case?.filter((id) => lifecycleIds.has(id)) ?? [];
+  if (asked.length > 0 && !lifecycle) {
+    throw new UsageError(`${asked.join(', ')}: token-lifecycle cases run only with --token-lifecycle`);
+  }
+  const standardAsked = !values.case || values.case.some((id) => !lifecycleIds.has(id));
+  let results: CaseResult[] = [];
+  const invoker = processClient(command, commandArgs, { runTimeoutMs });
   try {
-    results = await runClientContract(processClient(command, commandArgs, { runTimeoutMs }), {
-      cases: values.case,
-      timeoutMs,
-      strict: values.strict ?? false,
-    });
+    if (standardAsked) {
+      results = await runClientContract(invoker, { cases: values.case, timeoutMs, strict: values.strict ?? false });
+    }
+    if (lifecycle) {
+      results.push(...(await runLifecycleContract(lifecycleCall(invoker), { cases: values.case, timeoutMs })));
+      await invoker.close?.();
+    }
   } catch (error) {
     if (error instanceof CannotRunError) throw new UsageError(error.message);
     throw error;

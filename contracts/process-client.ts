@@ -85,8 +85,9 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
 }
 
 /**
- * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN and
- * WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
+ * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN (or, in
+ * the token-lifecycle cases, WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET and
+ * WECHAT_COMPONENT_VERIFY_TICKET) and WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
  * (and XDG_CACHE_HOME) point at one temp folder for the whole run, so a disk cache lasts from one
  * call to the next as it would in a long-lived program; close() removes it.
  * @example runClientContract(processClient('python3', ['examples/python-client/main.py']))
@@ -102,11 +103,20 @@ export function processClient(
   const invoke: ClientInvoker = (context, params, signal) =>
     new Promise<ClientOutcome>((resolve, reject) => {
       tempDir ??= mkdtempSync(join(tmpdir(), 'wechat-scf-kit-client-'));
+      // One mode at a time: a token to use, or (token-lifecycle cases) a component's credentials to get one.
+      const { WECHAT_ACCESS_TOKEN: _token, WECHAT_COMPONENT_APPID: _appid, ...inherited } = process.env;
+      const credentials = context.component
+        ? {
+            WECHAT_COMPONENT_APPID: context.component.appid,
+            WECHAT_COMPONENT_APPSECRET: context.component.secret,
+            WECHAT_COMPONENT_VERIFY_TICKET: context.component.ticket,
+          }
+        : { WECHAT_ACCESS_TOKEN: context.accessToken };
       const child = spawn(command, args, {
         env: {
-          ...process.env,
+          ...inherited,
           WECHAT_API_BASE_URL: context.baseUrl,
-          WECHAT_ACCESS_TOKEN: context.accessToken,
+          ...credentials,
           WECHAT_TIMEOUT_MS: String(context.timeoutMs),
           TMPDIR: tempDir,
           TMP: tempDir,

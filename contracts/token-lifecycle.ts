@@ -4,53 +4,45 @@ import { API_PATHS, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../mock-server/api-
 import type { JournalEntry } from '../mock-server/journal.js';
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { type CaseResult, shorten } from './results.js';
+import type {
+  ClientContext,
+  ClientInvoker,
+  ClientOutcome,
+  ClientParams,
+  ComponentCredentials,
+} from './verify-client.js';
 
-/** The platform credentials a client is given to get its own component_access_token. */
-export interface ComponentCredentials {
-  appid: string;
-  secret: string;
-  ticket: string;
+/**
+ * Turns a client invoker into what the lifecycle cases call: no token in the context, the
+ * component's credentials instead (for a program: WECHAT_COMPONENT_APPID,
+ * WECHAT_COMPONENT_APPSECRET and WECHAT_COMPONENT_VERIFY_TICKET, and no WECHAT_ACCESS_TOKEN).
+ * @example await runLifecycleContract(lifecycleCall(processClient('python3', ['main.py'])))
+ */
+export function lifecycleCall(invoke: ClientInvoker): LifecycleCall {
+  return (context, params, signal) =>
+    invoke(
+      { baseUrl: context.baseUrl, accessToken: '', timeoutMs: context.timeoutMs, component: context.component },
+      params,
+      signal,
+    );
 }
 
 /** What a client is given in a token-lifecycle case: no token, but the means to get one. */
-export interface LifecycleContext {
-  baseUrl: string;
-  timeoutMs: number;
-  component: ComponentCredentials;
-}
-
-/** The parameters of one getCloudFunctionList call. */
-export interface LifecycleParams {
-  env: string;
-  offset?: number;
-  limit?: number;
-  searchkey?: string;
-}
-
-/**
- * How a client call ended, in the client's own terms (the same kinds as the client contract's
- * outcomes): a result, a surfaced WeChat failure, a transport failure, or no usable answer.
- */
-export type LifecycleOutcome = { stderr?: string } & (
-  | { kind: 'result'; value: unknown }
-  | { kind: 'wechat-failure'; errcode: unknown; errmsg?: unknown; message?: string }
-  | { kind: 'transport-failure'; message: string }
-  | { kind: 'broken'; message: string }
-);
+export type LifecycleContext = Omit<ClientContext, 'accessToken' | 'component'> & { component: ComponentCredentials };
 
 /** Calls a client once with the given credentials; the signal aborts a call the kit gave up on. */
 export type LifecycleCall = (
   context: LifecycleContext,
-  params: LifecycleParams,
+  params: ClientParams,
   signal: AbortSignal,
-) => Promise<LifecycleOutcome>;
+) => Promise<ClientOutcome>;
 
 /** What one call of a case must end in: a result, or the WeChat failure with this errcode, or a transport failure. */
 type Expected = 'result' | 'transport-failure' | number;
 
 /** A step of a case: a client call, or something that happens at WeChat between calls. */
 type Step =
-  | { call: LifecycleParams; expect: Expected }
+  | { call: ClientParams; expect: Expected }
   | { advance_s: number }
   | { another_process_refreshes: true }
   | { fault: MockFault };
@@ -149,7 +141,7 @@ export function credentialsFor(c: LifecycleCase): ComponentCredentials {
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-function describeOutcome(outcome: LifecycleOutcome): string {
+function describeOutcome(outcome: ClientOutcome): string {
   if (outcome.kind === 'result') return `a result ${shorten(outcome.value, 120)}`;
   if (outcome.kind === 'wechat-failure') return `the WeChat failure errcode ${String(outcome.errcode)}`;
   if (outcome.kind === 'transport-failure') return `a transport failure (${outcome.message})`;
@@ -162,7 +154,7 @@ function describeExpected(expected: Expected): string {
   return `the WeChat failure errcode ${expected}`;
 }
 
-function matches(outcome: LifecycleOutcome, expected: Expected): boolean {
+function matches(outcome: ClientOutcome, expected: Expected): boolean {
   if (expected === 'result') return outcome.kind === 'result';
   if (expected === 'transport-failure') return outcome.kind === 'transport-failure';
   return outcome.kind === 'wechat-failure' && outcome.errcode === expected;
@@ -257,7 +249,7 @@ export async function runLifecycleCase(
       const context: LifecycleContext = { baseUrl: mock.url, timeoutMs, component: given };
       const outcome = await Promise.race([
         call(context, step.call, signal),
-        new Promise<LifecycleOutcome>((resolve) =>
+        new Promise<ClientOutcome>((resolve) =>
           signal.addEventListener('abort', () =>
             resolve({ kind: 'broken', message: `did not end within ${limitMs} ms (a refresh or retry loop?)` }),
           ),

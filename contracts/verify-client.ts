@@ -11,11 +11,22 @@ import { sendRaw } from './http.js';
 import { CannotRunError } from './process-client.js';
 import { type CaseResult, redactResult, shorten } from './results.js';
 
+/** A third-party platform's credentials, for a client that gets its own component_access_token. */
+export interface ComponentCredentials {
+  appid: string;
+  secret: string;
+  /** The component_verify_ticket WeChat would have pushed. */
+  ticket: string;
+}
+
 /** What a client is given: where the API is, the token to use, and how long to wait for an answer. */
 export interface ClientContext {
   /** Use in place of https://api.weixin.qq.com. */
   baseUrl: string;
+  /** Empty in the token-lifecycle cases: the client gets its own token with `component`. */
   accessToken: string;
+  /** Only in the token-lifecycle cases (opt-in): get a token from api_component_token with these. */
+  component?: ComponentCredentials;
   /** Give up on an answer after this many milliseconds (a transport failure). */
   timeoutMs: number;
 }

@@ -3,6 +3,7 @@ const vitest = await import('vitest').catch(() => undefined);
 
 import { type RunningMock, startMockServer } from '../mock-server/server.js';
 import { formatFailure } from './report.js';
+import { LIFECYCLE_CASES, lifecycleCall, runLifecycleCase } from './token-lifecycle.js';
 import {
   type ClientContext,
   type ClientInvoker,
@@ -36,6 +37,12 @@ export interface DescribeClientContractOptions {
   timeoutMs?: number;
   /** Warnings (null optionals, no JSON Content-Type) fail the case. */
   strict?: boolean;
+  /**
+   * Also run the token-lifecycle cases (GSL-LIFE-*): createClient then gets `component`
+   * (appid, secret, ticket) and an empty accessToken, and the client must get its own token,
+   * cache it, and on 40001 or 42001 fetch a new one once and retry once. Default false.
+   */
+  tokenLifecycle?: boolean;
 }
 
 /**
@@ -47,7 +54,7 @@ export interface DescribeClientContractOptions {
 export function clientInvoker(createClient: DescribeClientContractOptions['createClient']): ClientInvoker {
   let clients = new Map<string, ContractClient>();
   const invoke: ClientInvoker = async (context, params) => {
-    const key = JSON.stringify([context.baseUrl, context.accessToken, context.timeoutMs]);
+    const key = JSON.stringify([context.baseUrl, context.accessToken, context.timeoutMs, context.component?.appid]);
     let client = clients.get(key);
     if (!client) {
       client = createClient(context);
@@ -103,6 +110,18 @@ export function describeClientContract(name: string, options: DescribeClientCont
         if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
         for (const warning of result.warnings ?? []) console.warn(`${c.id} warning: ${warning}`);
       });
+    }
+    if (options.tokenLifecycle) {
+      const call = lifecycleCall(invoke);
+      for (const c of LIFECYCLE_CASES) {
+        if (options.cases && !options.cases.includes(c.id)) continue;
+        const calls = c.steps.filter((step) => 'call' in step).length;
+        it(`${c.id} ${c.title}`, { timeout: calls * (10 * timeoutMs + 10_000) + 20_000 }, async () => {
+          invoke.startCase?.();
+          const result = await runLifecycleCase(c, call, { timeoutMs });
+          if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        });
+      }
     }
   });
 }

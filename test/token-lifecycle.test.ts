@@ -3,12 +3,13 @@ import {
   LIFECYCLE_CASES,
   type LifecycleCall,
   type LifecycleContext,
-  type LifecycleOutcome,
   runLifecycleCase,
   runLifecycleContract,
 } from '../contracts/token-lifecycle.js';
+import type { ClientOutcome } from '../contracts/verify-client.js';
 import { WechatApiError } from '../examples/typescript-client/client.js';
 import { createComponentClient } from '../examples/typescript-client/component-client.js';
+import { runCli } from './cli-process.js';
 
 /** A client object per case (the mock's URL differs per case), as a long-lived program keeps one. */
 function inProcess(
@@ -27,7 +28,7 @@ function inProcess(
     } catch (error) {
       if (error instanceof WechatApiError)
         return { kind: 'wechat-failure', errcode: error.errcode, errmsg: error.errmsg };
-      return { kind: 'transport-failure', message: (error as Error).message } satisfies LifecycleOutcome;
+      return { kind: 'transport-failure', message: (error as Error).message } satisfies ClientOutcome;
     }
   };
 }
@@ -37,7 +38,7 @@ const example = inProcess((context) =>
 );
 
 describe('the token-lifecycle cases', () => {
-  it('all pass for the example client written as the SDKs are', async () => {
+  it('all pass for the example client written as the SDKs are', { timeout: 60_000 }, async () => {
     const results = await runLifecycleContract(example);
     expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
     expect(results.map((r) => r.id)).toEqual(LIFECYCLE_CASES.map((c) => c.id));
@@ -130,11 +131,51 @@ describe('the token-lifecycle cases catch clients written wrong', () => {
     expect(result.problems?.join('\n')).toMatch(message);
   });
 
-  it('the same naive client without a bug passes those cases', async () => {
+  it('the same naive client without a bug passes those cases', { timeout: 60_000 }, async () => {
     const correct = inProcess((context) => buggyClient(context, {}));
     const results = await runLifecycleContract(correct, { cases: mutants.map(([, , id]) => id) });
     expect(results.map((r) => [r.id, r.status, r.problems])).toEqual(
       [...new Set(mutants.map(([, , id]) => id))].map((id) => [id, 'pass', undefined]),
     );
+  });
+});
+
+describe('verify-client --token-lifecycle', () => {
+  it.each([
+    ['the Python example', ['python3', 'examples/python-client/main.py']],
+    ['the TypeScript example', ['node', 'examples/typescript-client/dist/main.js']],
+  ])(
+    'passes %s on every lifecycle case (the standard ones: test/client-verify.test.ts)',
+    { timeout: 120_000 },
+    async (_name, command) => {
+      const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
+      const { code, stdout } = await runCli(['verify-client', '--token-lifecycle', ...only, '--', ...command], {
+        timeoutMs: 110_000,
+      });
+      for (const c of LIFECYCLE_CASES) expect(stdout).toContain(`✓ ${c.id} ${c.title}`);
+      expect(stdout.trim().split('\n').at(-1)).toBe(`${LIFECYCLE_CASES.length} passed, 0 failed, 0 skipped`);
+      expect(code).toBe(0);
+    },
+  );
+
+  it('fails a program that fetches a token on every run, naming the count', { timeout: 60_000 }, async () => {
+    const { code, stdout } = await runCli([
+      'verify-client',
+      '--token-lifecycle',
+      '--case',
+      'GSL-LIFE-001',
+      '--',
+      'node',
+      'test/fixtures/clients/token-per-run.mjs',
+    ]);
+    expect(stdout).toContain('GSL-LIFE-001');
+    expect(stdout).toContain('the client sent 3 token requests, expected 1');
+    expect(code).toBe(1);
+  });
+
+  it('refuses a lifecycle case id without the flag, in one line', async () => {
+    const { code, stderr } = await runCli(['verify-client', '--case', 'GSL-LIFE-001', '--', 'node', 'x.mjs']);
+    expect(stderr.trim()).toBe('wechat-scf-kit: GSL-LIFE-001: token-lifecycle cases run only with --token-lifecycle');
+    expect(code).toBe(2);
   });
 });
