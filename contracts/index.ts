@@ -11,6 +11,15 @@ export { CannotRunError, type ProcessClientOptions, parseClientOutput, processCl
 export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
 export { type CaseResult, hideToken, summarise } from './results.js';
 export {
+  LIFECYCLE_CASES,
+  type LifecycleCall,
+  type LifecycleCase,
+  type LifecycleContext,
+  lifecycleCall,
+  runLifecycleCase,
+  runLifecycleContract,
+} from './token-lifecycle.js';
+export {
   CLIENT_VARIABLES,
   type ClientCaseOptions,
   type ClientContext,
@@ -18,6 +27,7 @@ export {
   type ClientInvoker,
   type ClientOutcome,
   type ClientParams,
+  type ComponentCredentials,
   clientCases,
   clientTimings,
   MAX_RETRIES,
