@@ -249,7 +249,7 @@ describe('the client contract decides as a client author would', () => {
     ],
     [
       'retrying 40001 without end',
-      { retries: 1_000_000, retryErrcodes: [40001] },
+      { retries: 30, retryErrcodes: [40001] },
       'GSL-ERR-004',
       /kept sending: over 10 requests for one call, a retry loop without end/,
     ],
