@@ -1,4 +1,5 @@
 import type { ContractFlowCall } from '../generated/schemas.js';
+import { API_PATHS } from '../mock-server/api-facts.js';
 import { checkFlowBody, fill, flowState, type LoadedFlow, loadFlows, needsControl, ridOf } from './flows.js';
 import { type RawRequest, type RawResponse, toCurl } from './http.js';
 import { type CaseResult, redactResult, shorten } from './results.js';
@@ -132,11 +133,60 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
  */
 export async function verifyFlows(options: FlowRunOptions): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
-  for (const flow of loadFlows()) {
-    if (!options.selected(flow.id)) continue;
-    const reason = skipReason(flow, options);
-    if (reason) results.push({ id: flow.id, title: flow.title, status: 'skip', reason, durationMs: 0 });
+  const wanted: { flow: LoadedFlow; reason?: string }[] = loadFlows()
+    .filter((flow) => options.selected(flow.id))
+    .map((flow) => ({ flow, reason: skipReason(flow, options) }));
+  const missing = await findMissing(
+    wanted.filter((entry) => !entry.reason).map((entry) => entry.flow),
+    options,
+  );
+  for (const { flow, reason } of wanted) {
+    const because = reason ?? missingFor(flow, missing);
+    if (because) results.push({ id: flow.id, title: flow.title, status: 'skip', reason: because, durationMs: 0 });
     else results.push(await runFlow(flow, options));
   }
   return results;
+}
+
+/** The endpoints a flow calls, other than getscflist (which every server under test serves). */
+function endpointsOf(flow: LoadedFlow): string[] {
+  const paths = flow.steps.flatMap((step) => (step.call ? [step.call.path] : []));
+  return [...new Set(paths)].filter((path) => path !== API_PATHS.getscflist);
+}
+
+/**
+ * What the server lacks, found by asking once for each thing the flows need: an endpoint that
+ * answers HTTP 404 (a fake that serves only getscflist), or a control route (the clock) it does
+ * not have. Flows that need one are skipped with the reason, not failed: the server is judged on
+ * what it serves, and the skip lines say what was not checked.
+ */
+async function findMissing(flows: readonly LoadedFlow[], options: FlowRunOptions): Promise<Map<string, string>> {
+  const missing = new Map<string, string>();
+  for (const path of new Set(flows.flatMap(endpointsOf))) {
+    const res = await options.send({
+      method: 'POST',
+      url: new URL(path, options.baseUrl).toString(),
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    if (res.kind === 'answer' && res.status === 404)
+      missing.set(path, `the server does not serve POST ${path} (HTTP 404 to a probe), so its flows are not checked`);
+  }
+  if (options.controlApi && flows.some((flow) => flow.steps.some((step) => step.advance_s !== undefined))) {
+    try {
+      await options.control('GET', '/clock');
+    } catch (error) {
+      missing.set(
+        'clock',
+        `needs the control API's mock clock, which the server does not have (${shorten((error as Error).message, 120)})`,
+      );
+    }
+  }
+  return missing;
+}
+
+function missingFor(flow: LoadedFlow, missing: ReadonlyMap<string, string>): string | undefined {
+  for (const path of endpointsOf(flow)) if (missing.has(path)) return missing.get(path);
+  if (flow.steps.some((step) => step.advance_s !== undefined)) return missing.get('clock');
+  return undefined;
 }

@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadCases } from '../contracts/cases.js';
+import { loadFlows } from '../contracts/flows.js';
 import type { CaseResult } from '../contracts/results.js';
 import { serverChecks, verifyServer } from '../contracts/verify-server.js';
+import { API_PATHS } from '../mock-server/api-facts.js';
 
 /**
  * Fake servers written independently of the kit (test/corpus/servers/README.md), each with one
@@ -91,6 +93,27 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
       expect(control).toBe(mode === 'control');
       const expected = server.expected[mode];
       expect({ verdict: verdictOf(results), found: summary(results) }).toMatchObject({ verdict: expected });
+    } finally {
+      await stop();
+    }
+  });
+});
+
+describe('a server that serves getscflist only', () => {
+  it("has the other endpoints' flows skipped with the reason, not failed, after one probe per endpoint", async () => {
+    const others = loadFlows().filter((flow) => flow.steps.every((step) => step.call?.path !== API_PATHS.getscflist));
+    const { url, stop } = await start('correct.mjs', 'control');
+    try {
+      const { results, requestsSent } = await verifyServer({ baseUrl: url, cases: others.map((flow) => flow.id) });
+      expect(results.map((r) => r.id)).toEqual(others.map((flow) => flow.id));
+      for (const r of results) {
+        expect({ id: r.id, status: r.status, reason: r.reason }).toMatchObject({
+          status: 'skip',
+          reason: expect.stringMatching(/^the server does not serve POST \/\S+ \(HTTP 404 to a probe\)/),
+        });
+      }
+      // The health probe, then one probe for each of the three other endpoints.
+      expect(requestsSent).toBe(4);
     } finally {
       await stop();
     }
