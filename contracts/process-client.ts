@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ClientInvoker, ClientOutcome } from './verify-client.js';
@@ -88,8 +88,9 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
  * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN (or, in
  * the token-lifecycle cases, WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET and
  * WECHAT_COMPONENT_VERIFY_TICKET) and WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
- * (and XDG_CACHE_HOME) point at one temp folder for the whole run, so a disk cache lasts from one
- * call to the next as it would in a long-lived program; close() removes it.
+ * (and XDG_CACHE_HOME) point at one temp folder for the whole run (in the token-lifecycle cases, one
+ * per component appid, so one per case), so a disk cache lasts from one call to the next as it would
+ * in a long-lived program; close() removes it.
  * @example runClientContract(processClient('python3', ['examples/python-client/main.py']))
  * @throws CannotRunError (from a call) when the program cannot be started
  */
@@ -103,6 +104,13 @@ export function processClient(
   const invoke: ClientInvoker = (context, params, signal) =>
     new Promise<ClientOutcome>((resolve, reject) => {
       tempDir ??= mkdtempSync(join(tmpdir(), 'wechat-scf-kit-client-'));
+      // A component's credentials make a deployment of their own: each token-lifecycle case gives
+      // another appid on a mock of its own, and a disk cache that is one file (not one per appid) must
+      // not carry an earlier case's token into the next.
+      const folder = context.component
+        ? join(tempDir, 'components', context.component.appid.replace(/[^A-Za-z0-9_-]/g, '_'))
+        : tempDir;
+      if (context.component) mkdirSync(folder, { recursive: true });
       // One mode at a time: a token to use, or (token-lifecycle cases) a component's credentials to get one.
       const { WECHAT_ACCESS_TOKEN: _token, WECHAT_COMPONENT_APPID: _appid, ...inherited } = process.env;
       const credentials = context.component
@@ -118,10 +126,10 @@ export function processClient(
           WECHAT_API_BASE_URL: context.baseUrl,
           ...credentials,
           WECHAT_TIMEOUT_MS: String(context.timeoutMs),
-          TMPDIR: tempDir,
-          TMP: tempDir,
-          TEMP: tempDir,
-          XDG_CACHE_HOME: join(tempDir, 'cache'),
+          TMPDIR: folder,
+          TMP: folder,
+          TEMP: folder,
+          XDG_CACHE_HOME: join(folder, 'cache'),
         },
         stdio: ['pipe', 'pipe', 'pipe'],
       });
