@@ -158,19 +158,17 @@ describe('verify-client --token-lifecycle', () => {
     },
   );
 
-  it(
-    'passes a correct program whose disk cache is one file, not one per appid (regression: the cache of an earlier case was reused)',
-    { timeout: 120_000 },
-    async () => {
-      const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
-      const { code, stdout } = await runCli(
-        ['verify-client', '--token-lifecycle', ...only, '--', 'node', 'test/fixtures/clients/one-cache-file.mjs'],
-        { timeoutMs: 110_000 },
-      );
-      expect(stdout.trim().split('\n').at(-1)).toBe(`${LIFECYCLE_CASES.length} passed, 0 failed, 0 skipped`);
-      expect(code).toBe(0);
-    },
-  );
+  it('passes a correct program whose disk cache is one file, not one per appid (regression: the cache of an earlier case was reused)', {
+    timeout: 120_000,
+  }, async () => {
+    const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
+    const { code, stdout } = await runCli(
+      ['verify-client', '--token-lifecycle', ...only, '--', 'node', 'test/fixtures/clients/one-cache-file.mjs'],
+      { timeoutMs: 110_000 },
+    );
+    expect(stdout.trim().split('\n').at(-1)).toBe(`${LIFECYCLE_CASES.length} passed, 0 failed, 0 skipped`);
+    expect(code).toBe(0);
+  });
 
   it('fails a program that fetches a token on every run, naming the count', { timeout: 60_000 }, async () => {
     const { code, stdout } = await runCli([
