@@ -104,13 +104,15 @@ export class TokenRegistry {
   issue(request: TokenRequest): IssueResult {
     const now = this.#clock.now();
     const { component_appid: appid, component_verify_ticket: ticket } = request;
+    const listed = this.#components.size > 0;
+    const component = listed ? this.#components.get(appid) : undefined;
+    if (listed && !component) return { errcode: 40013, reason: `component_appid: ${appid} is not in components` };
+    if (component && request.component_appsecret !== component.secret) {
+      return { errcode: 40125, reason: `component_appsecret: not the secret of ${appid}` };
+    }
+    // A missing ticket is a ticket failure: it comes after the appid and the secret, as every ticket check does.
     if (!ticket) return { errcode: 61006, reason: 'component_verify_ticket: missing or empty' };
-    if (this.#components.size > 0) {
-      const component = this.#components.get(appid);
-      if (!component) return { errcode: 40013, reason: `component_appid: ${appid} is not in components` };
-      if (request.component_appsecret !== component.secret) {
-        return { errcode: 40125, reason: `component_appsecret: not the secret of ${appid}` };
-      }
+    if (component) {
       const current = this.#tickets.get(appid);
       if (current) {
         if (ticket !== current.value)

@@ -206,6 +206,16 @@ describe('the checks of api_component_token, first failure wins', () => {
       body: { component_appid: appid, component_appsecret: 'x', component_verify_ticket: 'y' },
       errcode: 40125,
     },
+    {
+      name: 'an unknown appid and no ticket (regression: the missing ticket was checked first)',
+      body: { component_appid: 'wxnope', component_appsecret: secret },
+      errcode: 40013,
+    },
+    {
+      name: 'a wrong secret and no ticket (regression: the missing ticket was checked first)',
+      body: { component_appid: appid, component_appsecret: 'x' },
+      errcode: 40125,
+    },
     { name: 'a wrong ticket', body: { ...COMPONENT, component_verify_ticket: 'ticket@@@old' }, errcode: 61006 },
     { name: 'no ticket', body: { component_appid: appid, component_appsecret: secret }, errcode: 61006 },
     {
