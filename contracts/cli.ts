@@ -67,7 +67,8 @@ Options:
                        WECHAT_ACCESS_TOKEN but WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET
                        and WECHAT_COMPONENT_VERIFY_TICKET, and must get its own token from
                        api_component_token, cache it from call to call, and on 40001 or 42001
-                       fetch a new one once and retry once, never looping
+                       fetch a new one once and retry once, never looping (each case gives
+                       another appid and a TMPDIR of its own)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
