@@ -16,7 +16,7 @@ import { answerDescribeEnvs } from './describeenvs.js';
 import { errorBody, makeRid } from './error-codes.js';
 import { FaultQueue } from './faults.js';
 import { answerGetScfList } from './getscflist.js';
-import { Journal, type JournalEntry, TOKEN_QUERY_KEYS } from './journal.js';
+import { cutText, JOURNAL_TEXT_CHARS, Journal, type JournalEntry, TOKEN_QUERY_KEYS } from './journal.js';
 import { keptBody, redactQuery } from './redact.js';
 import { answerRidGet } from './rid-get.js';
 import { RidMap } from './rid-map.js';
@@ -94,7 +94,8 @@ function logControl(settings: ResolvedSettings): RequestHandler {
     if (log) {
       const started = performance.now();
       const time = new Date().toISOString();
-      const path = `${CONTROL_PREFIX}${req.path}`;
+      // Bounded as the journal bounds an API path: a 12 kB path would otherwise make a 12 kB log line.
+      const path = cutText(`${CONTROL_PREFIX}${req.path}`, JOURNAL_TEXT_CHARS);
       res.once('close', () => {
         const duration_ms = Math.round((performance.now() - started) * 100) / 100;
         const status = res.headersSent ? res.statusCode : null;

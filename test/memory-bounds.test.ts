@@ -89,6 +89,30 @@ describe('every text the journal keeps is bounded', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0].length).toBeLessThan(1200);
   });
+
+  it('a control request with a 12 kB path reaches its log line cut too (it was logged whole)', async () => {
+    const lines: string[] = [];
+    const paths: unknown[] = [];
+    const app = createApp({
+      data: TEST_DATA,
+      log: (line, entry) => {
+        lines.push(line);
+        paths.push(entry.path);
+      },
+    });
+    const path = `/__mock/${'p'.repeat(12_000)}`;
+    expect((await request(app).get(path)).status).toBe(404);
+    expect(
+      (
+        await request(app)
+          .put(`/__mock/envs/${'e'.repeat(12_000)}`)
+          .send({})
+      ).status,
+    ).toBe(400);
+    expect(lines).toHaveLength(2);
+    for (const line of lines) expect(line.length).toBeLessThan(1200);
+    for (const logged of paths) expect(logged).toMatch(/… \[\d+ characters in all\]$/);
+  });
 });
 
 describe('the fault queue is bounded', () => {
