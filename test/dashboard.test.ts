@@ -292,6 +292,19 @@ describe("copy as curl (the page's own curlFor, run by a real shell)", () => {
     }
   });
 
+  it('puts ACCESS_TOKEN in place of a component_access_token in the query too (it kept the cut token)', async () => {
+    const { curlFor } = await import(new URL('../mock-server/dashboard/static/format.js', import.meta.url).href);
+    const app = createApp({ data: TEST_DATA });
+    await request(app)
+      .post('/componenttcb/describeenvs?component_access_token=secret-component-token')
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    const [entry] = (await request(app).get('/__mock/requests')).body.requests;
+    expect(curlFor(entry, 'http://127.0.0.1:4020')).toBe(
+      `curl -s -X POST 'http://127.0.0.1:4020/componenttcb/describeenvs?component_access_token=ACCESS_TOKEN' -H 'Content-Type: application/json' --data-raw '{}'`,
+    );
+  });
+
   it('puts ACCESS_TOKEN in place of a token sent in the body too', async () => {
     const { curlFor } = await import(new URL('../mock-server/dashboard/static/format.js', import.meta.url).href);
     const app = createApp({ data: TEST_DATA });

@@ -46,6 +46,9 @@ export function clock(iso) {
   return `${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}.${pad(date.getMilliseconds(), 3)}`;
 }
 
+/** The query keys that carry a token (the mock's TOKEN_QUERY_KEYS). */
+const TOKEN_KEYS = ['access_token', 'component_access_token'];
+
 const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
 
 /**
@@ -57,7 +60,8 @@ export function curlFor(entry, origin) {
   const params = [];
   for (const [key, value] of Object.entries(entry.query ?? {})) {
     for (const one of Array.isArray(value) ? value : [value]) {
-      const shown = key === 'access_token' ? 'ACCESS_TOKEN' : encodeURIComponent(one);
+      // The journal keeps only a cut token, which would be refused: the user puts theirs in.
+      const shown = TOKEN_KEYS.includes(key) ? 'ACCESS_TOKEN' : encodeURIComponent(one);
       params.push(`${encodeURIComponent(key)}=${shown}`);
     }
   }
