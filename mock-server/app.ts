@@ -210,17 +210,19 @@ export function createApp(options: MockOptions = {}): MockApp {
     apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
   );
   app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
+  const guard = guardControl({ allowedHosts: settings.allowedHosts, bodyLimit: settings.bodyLimit });
   if (settings.control) {
     app.use(
       CONTROL_PREFIX,
       logControl(settings),
-      guardControl({ allowedHosts: settings.allowedHosts, bodyLimit: settings.bodyLimit }),
+      guard,
       // The dashboard's page and files come before the control token check: the page asks for the token.
       dashboardRouter(settings),
       controlRouter(context),
     );
   } else {
-    app.use(CONTROL_PREFIX, dashboardRouter(settings)); // a page saying how to turn the control API on
+    // A page saying how to turn the control API on, behind the same checks as every /__mock/ route.
+    app.use(CONTROL_PREFIX, guard, dashboardRouter(settings));
   }
   app.use(notFound(context));
   app.use(errorHandler(context));

@@ -232,6 +232,16 @@ describe('around the dashboard', () => {
     expect(res.status).toBe(403);
   });
 
+  it('is behind the Host check with the control API off too (its page and files answered any Host)', async () => {
+    const app = createApp({ control: false });
+    for (const path of ['/__mock/', '/__mock/assets/main.js', '/__mock/assets/favicon.svg']) {
+      const res = await request(app).get(path).set('Host', 'rebound.example:4020');
+      expect(res.status).toBe(403);
+      expect(res.body.error).toMatch(/--allowed-host NAME/);
+      expect((await request(app).get(path).set('Host', 'localhost:4020')).status).toBe(200);
+    }
+  });
+
   it('does not log the reads an open dashboard polls with, but logs changes and refusals', async () => {
     const lines: string[] = [];
     const app = createApp({ data: TEST_DATA, log: (line) => lines.push(line) });
