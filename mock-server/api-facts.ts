@@ -63,6 +63,14 @@ export const RID_KEPT_S = 7 * 24 * 3600;
 export const ISSUED_TOKENS_KEPT = 10_000;
 
 /**
+ * Longest component_appid the mock takes: the data file's components allow no longer (real appids
+ * have 18 characters). Each issued token keeps its appid, so without this 10,000 tokens asked for
+ * with 1 MB appids would hold 10 GB.
+ * @example appid.length > MAX_APPID_CHARS // answered 40013
+ */
+export const MAX_APPID_CHARS = 64;
+
+/**
  * The shape of a rid: three groups of 8 lower-case hex digits, the first the unix time.
  * @example RID_PATTERN.test('6aac0064-355b48ab-4c5b487e') // true
  */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ComponentData } from '../generated/schemas.js';
-import { ISSUED_TOKENS_KEPT, TICKET_VALID_S, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from './api-facts.js';
+import { ISSUED_TOKENS_KEPT, MAX_APPID_CHARS, TICKET_VALID_S, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from './api-facts.js';
 import type { MockClock } from './clock.js';
 
 /** The credentials of one api_component_token request, after its shape was checked. */
@@ -104,6 +104,12 @@ export class TokenRegistry {
   issue(request: TokenRequest): IssueResult {
     const now = this.#clock.now();
     const { component_appid: appid, component_verify_ticket: ticket } = request;
+    if (appid.length > MAX_APPID_CHARS) {
+      return {
+        errcode: 40013,
+        reason: `component_appid: ${appid.length} characters; no appid is longer than ${MAX_APPID_CHARS}`,
+      };
+    }
     const listed = this.#components.size > 0;
     const component = listed ? this.#components.get(appid) : undefined;
     if (listed && !component) return { errcode: 40013, reason: `component_appid: ${appid} is not in components` };

@@ -10,10 +10,12 @@ import {
   DEFAULT_LIMIT,
   DEFAULT_MAX_LIMIT,
   DEFAULT_UNKNOWN_ENV,
+  MAX_APPID_CHARS,
   OPTION_RANGES,
   UNKNOWN_ENV_MODES,
 } from '../mock-server/api-facts.js';
 import { DEFAULT_SETTINGS } from '../mock-server/settings.js';
+import dataSchema from '../schemas/data-file.schema.json' with { type: 'json' };
 import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
 import { runCli } from './cli-process.js';
 
@@ -61,6 +63,10 @@ describe('the facts agree with the schemas and the CLI', () => {
   it('the default limit is the one the upstream page documents (默认值20)', () => {
     expect(requestSchema.properties.limit.description).toContain(`默认值${DEFAULT_LIMIT}`);
     expect(requestSchema.properties.limit.description).toContain(`default ${DEFAULT_MAX_LIMIT})`);
+  });
+
+  it('the longest appid the token endpoint takes is the longest the data may list', () => {
+    expect(dataSchema.properties.components.propertyNames.maxLength).toBe(MAX_APPID_CHARS);
   });
 
   it('the library defaults are the facts', () => {

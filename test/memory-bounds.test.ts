@@ -115,6 +115,22 @@ describe('every text the journal keeps is bounded', () => {
   });
 });
 
+describe('issued component tokens (each kept its appid whole: 300 of 1 MB took RSS up 326 MB)', () => {
+  it('an appid longer than any the data may list answers 40013, and nothing is kept', async () => {
+    const app = createApp({ data: TEST_DATA });
+    const issue = (appid: string) =>
+      request(app)
+        .post('/cgi-bin/component/api_component_token')
+        .send({ component_appid: appid, component_appsecret: 's', component_verify_ticket: 't' });
+    const long = await issue(`wx${'a'.repeat(1_000_000)}`);
+    expect(long.body.errcode).toBe(40013);
+    expect(long.headers['x-mock-reason']).toBe('component_appid: 1000002 characters; no appid is longer than 64');
+    expect(app.mock.registry.size).toEqual({ issued: 0, components: 0 });
+    expect((await issue(`wx${'a'.repeat(62)}`)).body.component_access_token).toBeTruthy();
+    expect(app.mock.registry.size).toEqual({ issued: 1, components: 1 });
+  });
+});
+
 describe('the fault queue is bounded', () => {
   it(`holds ${MAX_FAULTS} faults; the next answers 409 and changes nothing`, async () => {
     const app = createApp({ data: TEST_DATA });
