@@ -393,6 +393,43 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
     });
   });
 
+  describe('text from clients and data', () => {
+    it('shows markup in a function name, env, errmsg, token or appid as text, never as HTML', async () => {
+      const markup = '<img src=x onerror="window.__injected=1"><b>bold</b>';
+      await controlApi(mock, 'PUT', '/envs/markup-1', {
+        functions: [{ name: markup, status_reason: [{ errcode: markup, errmsg: markup }] }],
+      });
+      await controlApi(mock, 'PUT', '/tokens', { [markup]: 'valid' });
+      await controlApi(mock, 'POST', '/faults', { errcode: -1, errmsg: markup });
+      expect((await callApi(mock, { env: markup }, markup)).errcode).toBe(-1);
+      await callApi(mock, { env: markup, searchkey: markup }, markup);
+      await fetch(`${mock.url}/cgi-bin/component/api_component_token`, {
+        method: 'POST',
+        body: JSON.stringify({
+          component_appid: markup,
+          component_appsecret: 'secret-1',
+          component_verify_ticket: 'ticket-1',
+        }),
+      });
+      await controlApi(mock, 'POST', '/faults', { errcode: -1, errmsg: markup });
+      const { page, problems } = await open(mock);
+      await live(page);
+      await rowWith(page, `-1 ${markup}`).waitFor({ timeout: 2000 });
+      await rowWith(page, `-1 ${markup}`).locator('button').click();
+      expect(await page.locator('#detail').innerText()).toContain(markup);
+      await page.click('#tabs a[href="#envs"]');
+      await page.locator('#env-table button[data-env="markup-1"]').click();
+      await page.locator('#fn-table tbody td.mono', { hasText: markup }).waitFor({ timeout: 2000 });
+      await page.click('#tabs a[href="#control"]');
+      await page.locator('#fault-list li', { hasText: markup }).waitFor({ timeout: 2000 });
+      await page.locator('#issued-table tbody tr', { hasText: markup }).waitFor({ timeout: 2000 });
+      expect(await page.locator('#token-table tbody input').first().inputValue()).toBe(markup);
+      expect(await page.evaluate(() => document.querySelectorAll('img, b').length)).toBe(0);
+      expect(await page.evaluate(() => (window as { __injected?: number }).__injected)).toBeUndefined();
+      expect(problems).toEqual([]);
+    });
+  });
+
   describe('envs and functions', () => {
     it('lists each env with its size and qbase', async () => {
       const { page } = await open(mock, '#envs');
