@@ -17,6 +17,8 @@ interface CorpusServer {
   file: string;
   bug: string | null;
   expected: { stateless: Verdict; control: Verdict };
+  /** Checks named for the bug: in each mode that does not pass, at least one of them fails (or warns, for 'warn'). */
+  catches?: string[];
   notes?: string;
 }
 /** pass: nothing fails; fail: something fails; warn: nothing fails, something is warned about. */
@@ -81,6 +83,16 @@ const summary = (results: CaseResult[]) =>
     .filter((r) => r.status === 'fail' || r.status === 'warn')
     .map((r) => `${r.id}: ${(r.problems ?? r.warnings ?? []).join('; ')}`.slice(0, 300));
 
+describe('the server corpus manifest', () => {
+  it('names, for every buggy server, the checks that must catch its bug', () => {
+    const ids = new Set(GETSCFLIST_CHECKS);
+    for (const server of manifest.filter((s) => s.bug !== null)) {
+      expect((server.catches ?? []).length, `${server.name} names no check`).toBeGreaterThan(0);
+      for (const id of server.catches ?? []) expect(ids.has(id), `${server.name} names ${id}`).toBe(true);
+    }
+  });
+});
+
 describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, %s', (mode) => {
   it.each(manifest)('$name', async (server) => {
     const { url, stop } = await start(server.file, mode);
@@ -93,6 +105,12 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
       expect(control).toBe(mode === 'control');
       const expected = server.expected[mode];
       expect({ verdict: verdictOf(results), found: summary(results) }).toMatchObject({ verdict: expected });
+      if (expected !== 'pass') {
+        // A bug caught by some unrelated check would hide the kit missing that bug: the named checks must be among those that caught it.
+        const caughtBy = results.filter((r) => r.status === expected).map((r) => r.id);
+        const named = caughtBy.filter((id) => server.catches?.includes(id));
+        expect(named, `named ${server.catches?.join(', ')}; caught only by ${caughtBy.join(', ')}`).not.toEqual([]);
+      }
     } finally {
       await stop();
     }
