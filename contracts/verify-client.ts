@@ -509,11 +509,16 @@ export async function runClientCase(
 /**
  * True when a failure of this call may be the machine's load rather than the client: it reported
  * a transport failure although no request arrived, the server answered, or the answer came only
- * after the client's own timeout had run.
+ * after the client's own timeout had run; or it got the slow answer, which a client stalled past
+ * its timer does as surely as one without a timeout (only the second is late every run).
  */
 function unsteady(outcome: ClientOutcome, requests: readonly JournalEntry[], call: PlannedCall): boolean {
-  if (outcome.kind !== 'transport-failure' || call.expect.transport === 'timeout') return false;
   const last = requests.at(-1);
+  if (call.expect.transport === 'timeout') {
+    // Still connected when the slow answer was sent (its body may be cut in the journal, so not read here).
+    return last !== undefined && last.client_closed_ms === undefined && last.status !== null;
+  }
+  if (outcome.kind !== 'transport-failure') return false;
   if (!last) return true;
   if (last.client_closed_ms !== undefined) return last.client_closed_ms >= call.timeoutMs * 0.9;
   return answerOf(last).kind === 'wechat';

@@ -316,6 +316,30 @@ describe('the client contract decides as a client author would', () => {
     );
   });
 
+  it('runs a case again when a stalled client got the slow answer, as for any lateness', {
+    timeout: 60_000,
+  }, async () => {
+    // Three times the timeout outlasts the slow answer (2.5 times it): what a stall of the machine looks like.
+    const factors = [3];
+    const [result] = await runClientContract(
+      clientInvoker((context) => bentClient(context, { timeoutFactor: factors.shift() ?? 1 })),
+      { cases: ['GSL-FAULT-008'] },
+    );
+    expect(result.status).toBe('pass');
+    expect(result.notes?.[0]).toMatch(/^late in 1 run \(the client waited for the slow answer, sent \d+ ms after/);
+  });
+
+  it('fails a client without a working timeout, which gets the slow answer in every run', {
+    timeout: 60_000,
+  }, async () => {
+    const [result] = await verdict({ timeoutFactor: 100 }, ['GSL-FAULT-008']);
+    expect(result.status).toBe('fail');
+    expect(result.problems?.[0]).toMatch(
+      /^the client waited for the slow answer, sent \d+ ms after the request arrived/,
+    );
+    expect(result.problems?.at(-1)).toMatch(/^late in each of 3 runs of the case/);
+  });
+
   it('fails a client late in each of 3 runs, with every figure', { timeout: 60_000 }, async () => {
     const [result] = await verdict({ timeoutFactor: 2 }, ['GSL-FAULT-008']);
     expect(result.problems?.at(-1)).toMatch(
