@@ -22,6 +22,14 @@ interface CorpusEntry {
   module: string | null;
   expected: { process: 'pass' | 'fail'; module: 'pass' | 'fail' | null };
   bug: string | null;
+  /** Cases named for the bug: wherever the verdict is fail, at least one of them is among the failures. */
+  catches?: string[];
+}
+
+/** A bug failed only by some unrelated case would hide the kit missing that bug. */
+function expectCaughtByNamedCase(entry: CorpusEntry, failed: string[]) {
+  const named = failed.filter((id) => entry.catches?.includes(id));
+  expect(named, `named ${entry.catches?.join(', ')}; failed only ${failed.join(', ')}`).not.toEqual([]);
 }
 
 const manifest = JSON.parse(await readFile(join(CORPUS, 'manifest.json'), 'utf8')) as CorpusEntry[];
@@ -34,6 +42,12 @@ describe('the client corpus', () => {
     expect(correct.length).toBeGreaterThanOrEqual(4);
     expect(new Set(correct.map((e) => e.language)).size).toBeGreaterThanOrEqual(2);
     expect(manifest.filter((e) => e.bug !== null).length).toBeGreaterThanOrEqual(15);
+  });
+
+  it('names, for every buggy client, the cases that must catch its bug', () => {
+    for (const entry of manifest.filter((e) => e.bug !== null)) {
+      expect((entry.catches ?? []).length, `${entry.name} names no case`).toBeGreaterThan(0);
+    }
   });
 });
 
@@ -63,6 +77,11 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
       const verdict = code === 0 ? 'pass' : code === 1 ? 'fail' : `error (exit ${code}): ${stderr}`;
       expect({ verdict, summary }).toMatchObject({ verdict: entry.expected.process });
       if (entry.expected.process === 'pass') expect(stdout).toMatch(/\n\d+ passed, (\d+ warned, )?0 failed, 0 skipped/);
+      else
+        expectCaughtByNamedCase(
+          entry,
+          [...stdout.matchAll(/^✗ (GSL-[A-Z]+-\d+) /gm)].map((m) => m[1]),
+        );
     });
   }
 });
@@ -77,6 +96,7 @@ describe("describeClientContract's engine on each corpus module", { timeout: 600
       const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
       const verdict = summarise(results).failed === 0 ? 'pass' : 'fail';
       expect({ verdict, failed }).toMatchObject({ verdict: entry.expected.module });
+      if (verdict === 'fail') expectCaughtByNamedCase(entry, failed);
     });
   }
 });
