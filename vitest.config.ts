@@ -7,6 +7,6 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     // Fails the run when a test leaves a process or a temp folder behind.
-    globalSetup: ['test/leak-check.ts'],
+    globalSetup: ['test/support/leak-check.ts'],
   },
 });

@@ -1,15 +1,15 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/args.js';
+import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
+import { CannotRunError, processClient } from './client/process-client.js';
+import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './client/token-lifecycle.js';
+import { clientTimings, runClientContract } from './client/verify-client.js';
 import { loadFlows } from './flows.js';
-import { CannotRunError, processClient } from './process-client.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
-import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './token-lifecycle.js';
-import { clientTimings, runClientContract } from './verify-client.js';
-import { type ServerVerification, serverChecks, verifyServer } from './verify-server.js';
+import { type ServerVerification, serverChecks, verifyServer } from './server/verify-server.js';
 
 const REPORT_OPTIONS = {
   reporter: { type: 'string' },

@@ -6,10 +6,12 @@
  * describeClientContract('my client', { createClient: (ctx) => makeClient(ctx) });
  */
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
-export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
-export { CannotRunError, type ProcessClientOptions, parseClientOutput, processClient } from './process-client.js';
-export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
-export { type CaseResult, hideToken, summarise } from './results.js';
+export {
+  CannotRunError,
+  type ProcessClientOptions,
+  parseClientOutput,
+  processClient,
+} from './client/process-client.js';
 export {
   LIFECYCLE_CASES,
   type LifecycleCall,
@@ -18,7 +20,7 @@ export {
   lifecycleCall,
   runLifecycleCase,
   runLifecycleContract,
-} from './token-lifecycle.js';
+} from './client/token-lifecycle.js';
 export {
   CLIENT_VARIABLES,
   type ClientCaseOptions,
@@ -33,8 +35,17 @@ export {
   MAX_RETRIES,
   runClientCase,
   runClientContract,
-} from './verify-client.js';
-export { type FlowRunOptions, verifyFlows } from './verify-flows.js';
+} from './client/verify-client.js';
+export {
+  type ContractClient,
+  clientInvoker,
+  type DescribeClientContractOptions,
+  describeClientContract,
+} from './client/vitest.js';
+export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
+export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
+export { type CaseResult, hideToken, summarise } from './results.js';
+export { type FlowRunOptions, verifyFlows } from './server/verify-flows.js';
 export {
   defaultBudget,
   type ListingCoverage,
@@ -43,10 +54,4 @@ export {
   serverChecks,
   type VerifyServerOptions,
   verifyServer,
-} from './verify-server.js';
-export {
-  type ContractClient,
-  clientInvoker,
-  type DescribeClientContractOptions,
-  describeClientContract,
-} from './vitest.js';
+} from './server/verify-server.js';

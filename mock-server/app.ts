@@ -3,23 +3,16 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { API_PATH_LIST, API_PATHS, CONTROL_PREFIX, WECHAT_CONTENT_TYPE } from './api-facts.js';
-import { readToken } from './api-request.js';
-import { apiRoute } from './api-route.js';
-import { MockClock } from './clock.js';
-import { answerComponentToken } from './component-token.js';
-import { ControlError, controlRouter } from './control.js';
-import { guardControl } from './control-guard.js';
-import { dashboardRouter } from './dashboard/dashboard.js';
-import { checkMockData } from './data-file.js';
-import { DEFAULT_DATA } from './default-data.js';
-import { answerDescribeEnvs } from './describeenvs.js';
+import { answerComponentToken } from './endpoints/api-component-token.js';
+import { answerDescribeEnvs } from './endpoints/describeenvs.js';
+import { answerGetScfList } from './endpoints/getscflist.js';
+import { readToken } from './endpoints/request-rules.js';
+import { answerRidGet } from './endpoints/rid-get.js';
 import { errorBody, makeRid } from './error-codes.js';
-import { FaultQueue } from './faults.js';
-import { answerGetScfList } from './getscflist.js';
-import { cutText, JOURNAL_TEXT_CHARS, Journal, type JournalEntry, TOKEN_QUERY_KEYS } from './journal.js';
-import { keptBody, redactQuery } from './redact.js';
-import { answerRidGet } from './rid-get.js';
-import { RidMap } from './rid-map.js';
+import { apiRoute } from './http/api-route.js';
+import { ControlError, controlRouter } from './http/control-api.js';
+import { guardControl } from './http/control-guard.js';
+import { dashboardRouter } from './http/dashboard/dashboard.js';
 import {
   type MockContext,
   type MockOptions,
@@ -27,8 +20,15 @@ import {
   type ResolvedSettings,
   resolveSettings,
 } from './settings.js';
-import { Store } from './store.js';
-import { TokenRegistry } from './token-registry.js';
+import { checkMockData } from './state/data-file.js';
+import { DEFAULT_DATA } from './state/default-data.js';
+import { Store } from './state/env-store.js';
+import { FaultQueue } from './state/fault-queue.js';
+import { cutText, JOURNAL_TEXT_CHARS, Journal, type JournalEntry, TOKEN_QUERY_KEYS } from './state/journal.js';
+import { MockClock } from './state/mock-clock.js';
+import { keptBody, redactQuery } from './state/redaction.js';
+import { RidMap } from './state/rid-map.js';
+import { TokenRegistry } from './state/token-registry.js';
 
 /**
  * The mock as an app: a Node request listener (an Express app underneath) with the state it serves

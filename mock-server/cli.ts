@@ -5,13 +5,13 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { API_PATHS, CONTROL_PREFIX, OPTION_RANGES, UNKNOWN_ENV_MODES, type UnknownEnvMode } from './api-facts.js';
-import { parseCommandArgs, parseInteger, UsageError } from './args.js';
+import { parseCommandArgs, parseInteger, UsageError } from './cli-args.js';
 import { createCliLogger } from './cli-log.js';
-import { DataError, loadDataFile } from './data-file.js';
+import { watchDataFile } from './data-watch.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
+import { DataError, loadDataFile } from './state/data-file.js';
 import { VERSION } from './version.js';
-import { watchDataFile } from './watch.js';
 
 const NAME = 'wechat-scf-kit';
 

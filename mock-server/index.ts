@@ -28,25 +28,25 @@ export {
   TOKEN_OVERLAP_S,
   UNKNOWN_ENV_MODES,
 } from './api-facts.js';
-export type { ApiCall, ApiState, Outcome } from './api-request.js';
 export { createApp, type MockApp } from './app.js';
-export { type ClockView, MockClock } from './clock.js';
-export { answerComponentToken } from './component-token.js';
-export { checkEnvData, checkMockData, DataError, loadDataFile } from './data-file.js';
-export { DEFAULT_DATA } from './default-data.js';
-export { answerDescribeEnvs } from './describeenvs.js';
+export { answerComponentToken } from './endpoints/api-component-token.js';
+export { answerDescribeEnvs } from './endpoints/describeenvs.js';
+export { answerGetScfList, GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from './endpoints/getscflist.js';
+export type { ApiCall, ApiState, Outcome } from './endpoints/request-rules.js';
+export { answerRidGet } from './endpoints/rid-get.js';
 export { ERROR_CODES, errmsgFor, errorBody, makeRid } from './error-codes.js';
-export { buildFunctions, formatBeijingTime } from './fake-functions.js';
-export { checkFault, FaultQueue } from './faults.js';
-export { answerGetScfList, GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from './getscflist.js';
-export { Journal, type JournalEntry, redactToken } from './journal.js';
 export { buildOpenApi } from './openapi.js';
-export { answerRidGet } from './rid-get.js';
-export { RidMap, type RidRequest } from './rid-map.js';
 export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
-export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './store.js';
-export { type IssuedTokenView, type IssueResult, TokenRegistry } from './token-registry.js';
+export { checkEnvData, checkMockData, DataError, loadDataFile } from './state/data-file.js';
+export { DEFAULT_DATA } from './state/default-data.js';
+export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './state/env-store.js';
+export { buildFunctions, formatBeijingTime } from './state/fake-functions.js';
+export { checkFault, FaultQueue } from './state/fault-queue.js';
+export { Journal, type JournalEntry, redactToken } from './state/journal.js';
+export { type ClockView, MockClock } from './state/mock-clock.js';
+export { RidMap, type RidRequest } from './state/rid-map.js';
+export { type IssuedTokenView, type IssueResult, TokenRegistry } from './state/token-registry.js';
 export {
   describeErrors,
   formatIssues,

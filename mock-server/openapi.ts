@@ -1,6 +1,6 @@
 import { API_PATHS, type ApiPath, TOKEN_EXPIRES_S } from './api-facts.js';
-import { UPSTREAM_EXAMPLE_FUNCTIONS } from './default-data.js';
 import { ERROR_CODES } from './error-codes.js';
+import { UPSTREAM_EXAMPLE_FUNCTIONS } from './state/default-data.js';
 import { SCHEMAS } from './validation.js';
 import { VERSION } from './version.js';
 

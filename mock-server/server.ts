@@ -2,7 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OPTION_RANGES } from './api-facts.js';
 import { createApp, type MockApp } from './app.js';
-import { isLoopback } from './hosts.js';
+import { isLoopback } from './http/hosts.js';
 import type { MockContext, MockOptions } from './settings.js';
 import { rangeMessage } from './validation.js';
 

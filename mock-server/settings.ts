@@ -7,12 +7,12 @@ import {
   UNKNOWN_ENV_MODES,
   type UnknownEnvMode,
 } from './api-facts.js';
-import type { MockClock } from './clock.js';
-import type { FaultQueue } from './faults.js';
-import type { Journal } from './journal.js';
-import type { RidMap } from './rid-map.js';
-import type { Store } from './store.js';
-import type { TokenRegistry } from './token-registry.js';
+import type { Store } from './state/env-store.js';
+import type { FaultQueue } from './state/fault-queue.js';
+import type { Journal } from './state/journal.js';
+import type { MockClock } from './state/mock-clock.js';
+import type { RidMap } from './state/rid-map.js';
+import type { TokenRegistry } from './state/token-registry.js';
 import { rangeMessage } from './validation.js';
 
 export type { UnknownEnvMode };

@@ -9,8 +9,8 @@
  */
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { loadDataFile } from './data-file.js';
 import { type ServerOptions, startMockServer } from './server.js';
+import { loadDataFile } from './state/data-file.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,0 +1,127 @@
+// vitest is an optional peer: loaded here so that the rest of wechat-scf-kit/contracts works without it.
+const vitest = await import('vitest').catch(() => undefined);
+
+import { type RunningMock, startMockServer } from '../../mock-server/server.js';
+import { formatFailure } from '../report.js';
+import { LIFECYCLE_CASES, lifecycleCall, runLifecycleCase } from './token-lifecycle.js';
+import {
+  type ClientContext,
+  type ClientInvoker,
+  type ClientParams,
+  clientCases,
+  clientTimings,
+  runClientCase,
+} from './verify-client.js';
+
+/** A client under test: one method, resolving with the response in wire shape or rejecting. */
+export interface ContractClient {
+  /**
+   * Resolves with `{ total_count, functions, … }` as WeChat sent it, or rejects with an error
+   * carrying a numeric `errcode` and the server's `errmsg` (a WeChat failure) or no errcode (a
+   * transport failure).
+   */
+  getCloudFunctionList(params: ClientParams): Promise<unknown>;
+}
+
+/** Options of describeClientContract. */
+export interface DescribeClientContractOptions {
+  /**
+   * Builds a client: point it at baseUrl, give it accessToken, and make it give up after
+   * timeoutMs. Within a case, calls with the same context reach the same client object, so a
+   * cache kept in the object is exercised.
+   */
+  createClient: (context: ClientContext) => ContractClient;
+  /** Only these case ids. */
+  cases?: string[];
+  /** The timeout the client is given (default 1000 ms); the slow answers are derived from it. */
+  timeoutMs?: number;
+  /** Warnings (null optionals, no JSON Content-Type) fail the case. */
+  strict?: boolean;
+  /**
+   * Also run the token-lifecycle cases (GSL-LIFE-*): createClient then gets `component`
+   * (appid, secret, ticket) and an empty accessToken, and the client must get its own token,
+   * cache it, and on 40001 or 42001 fetch a new one once and retry once. Default false.
+   */
+  tokenLifecycle?: boolean;
+}
+
+/**
+ * Turns a client object into the kit's invoker: resolution is a result, rejection with a
+ * numeric errcode a WeChat failure, any other rejection a transport failure. One client object
+ * per context within a case.
+ * @example await runClientContract(clientInvoker((ctx) => createMyClient(ctx)))
+ */
+export function clientInvoker(createClient: DescribeClientContractOptions['createClient']): ClientInvoker {
+  let clients = new Map<string, ContractClient>();
+  const invoke: ClientInvoker = async (context, params) => {
+    const key = JSON.stringify([context.baseUrl, context.accessToken, context.timeoutMs, context.component?.appid]);
+    let client = clients.get(key);
+    if (!client) {
+      client = createClient(context);
+      clients.set(key, client);
+    }
+    try {
+      return { kind: 'result', value: await client.getCloudFunctionList(params) };
+    } catch (error) {
+      const failure = (error ?? {}) as { errcode?: unknown; errmsg?: unknown };
+      const message = error instanceof Error ? error.message : String(error);
+      if (failure.errcode === undefined || failure.errcode === null) return { kind: 'transport-failure', message };
+      return {
+        kind: 'wechat-failure',
+        errcode: failure.errcode,
+        message,
+        ...(failure.errmsg !== undefined ? { errmsg: failure.errmsg } : {}),
+      };
+    }
+  };
+  invoke.startCase = () => {
+    clients = new Map();
+  };
+  return invoke;
+}
+
+/**
+ * Declares one vitest test per client contract case: a mock on port 0 is started for the
+ * suite, each case arranges it, calls your client (several times in some cases), and checks what
+ * it sent and returned.
+ * @example
+ * import { describeClientContract } from 'wechat-scf-kit/contracts';
+ * describeClientContract('my client', {
+ *   createClient: ({ baseUrl, accessToken, timeoutMs }) => new MyClient({ baseUrl, accessToken, timeoutMs }),
+ * });
+ */
+export function describeClientContract(name: string, options: DescribeClientContractOptions): void {
+  if (!vitest) throw new Error('describeClientContract runs inside vitest: npm install --save-dev vitest');
+  const { afterAll, beforeAll, describe, it } = vitest;
+  const timeoutMs = options.timeoutMs ?? 1000;
+  const invoke = clientInvoker(options.createClient);
+  describe(`${name}: getCloudFunctionList client contract`, () => {
+    let mock: RunningMock;
+    beforeAll(async () => {
+      mock = await startMockServer({ data: {} });
+    });
+    afterAll(async () => {
+      await mock?.close();
+    });
+    for (const c of clientCases(options.cases)) {
+      const calls = 1 + (c.client?.then?.length ?? 0);
+      it(`${c.id} ${c.title}`, { timeout: calls * clientTimings(timeoutMs).callLimitMs + 20_000 }, async () => {
+        const result = await runClientCase(mock, c, invoke, { timeoutMs, strict: options.strict });
+        if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        for (const warning of result.warnings ?? []) console.warn(`${c.id} warning: ${warning}`);
+      });
+    }
+    if (options.tokenLifecycle) {
+      const call = lifecycleCall(invoke);
+      for (const c of LIFECYCLE_CASES) {
+        if (options.cases && !options.cases.includes(c.id)) continue;
+        const calls = c.steps.filter((step) => 'call' in step).length;
+        it(`${c.id} ${c.title}`, { timeout: calls * (10 * timeoutMs + 10_000) + 20_000 }, async () => {
+          invoke.startCase?.();
+          const result = await runLifecycleCase(c, call, { timeoutMs });
+          if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        });
+      }
+    }
+  });
+}

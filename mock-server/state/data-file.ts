@@ -1,0 +1,166 @@
+import { readFile } from 'node:fs/promises';
+import type { EnvData, MockDataFile } from '../../generated/schemas.js';
+import { MAX_FUNCTIONS } from '../api-facts.js';
+import { describeErrors, formatIssues, isEnvData, isMockDataFile, type ValidationIssue } from '../validation.js';
+
+/**
+ * Data that breaks the data-file schema, with every issue found and a one-line message.
+ * @example try { await loadDataFile(f) } catch (e) { if (e instanceof DataError) e.issues }
+ */
+export class DataError extends Error {
+  readonly issues: ValidationIssue[];
+  constructor(label: string, issues: ValidationIssue[]) {
+    super(`${label}${label ? ' ' : ''}${formatIssues(issues)}`);
+    this.name = 'DataError';
+    this.issues = issues;
+  }
+}
+
+function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
+  const first = new Map<string, number>();
+  const issues: ValidationIssue[] = [];
+  env.functions?.forEach((fn, index) => {
+    const seen = first.get(fn.name);
+    if (seen === undefined) first.set(fn.name, index);
+    else
+      issues.push({
+        path: `${prefix}functions[${index}].name`,
+        message: `duplicates functions[${seen}] (${JSON.stringify(fn.name)}); names are unique in an env`,
+      });
+  });
+  return issues;
+}
+
+export { MAX_FUNCTIONS };
+
+/**
+ * How many functions an env of the data file makes: its listed ones and its generated ones.
+ * @example functionCount({ functions: [{ name: 'a' }], generate: 10 }) // 11
+ */
+export function functionCount(env: EnvData): number {
+  return (env.functions?.length ?? 0) + (env.generate ?? 0);
+}
+
+/**
+ * Refuses a total over MAX_FUNCTIONS, naming the limit.
+ * @example checkTotalFunctions(250_000, 'envs') // throws DataError: envs: 250,000 functions in all ...
+ * @throws DataError
+ */
+export function checkTotalFunctions(total: number, path: string, label = ''): void {
+  if (total > MAX_FUNCTIONS) {
+    throw new DataError(label, [
+      {
+        path,
+        message: `${total.toLocaleString('en-US')} functions (listed and generated) in all; the mock holds at most ${MAX_FUNCTIONS.toLocaleString('en-US')} across envs`,
+      },
+    ]);
+  }
+}
+
+/**
+ * Deepest nesting of objects and arrays accepted in a data document or control body. The deepest
+ * real one is 6 levels (envs, env, functions, function, status_reason, reason); a body nested
+ * thousands deep is refused here, before a recursive check could overflow the stack.
+ * @example checkDepth(JSON.parse('[[[[]]]]')) // fine; 100 levels deep throws DataError
+ */
+export const MAX_DEPTH = 32;
+
+/**
+ * Refuses a value nested deeper than MAX_DEPTH, walking it without recursion.
+ * @example checkDepth({ envs: {} })
+ * @throws DataError naming where it goes too deep
+ */
+export function checkDepth(value: unknown, label = ''): void {
+  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
+  while (stack.length > 0) {
+    const item = stack.pop() as { value: unknown; depth: number; path: string };
+    if (item.value === null || typeof item.value !== 'object') continue;
+    if (item.depth >= MAX_DEPTH) {
+      throw new DataError(label, [
+        { path: item.path, message: `is nested more than ${MAX_DEPTH} levels deep; no data document is` },
+      ]);
+    }
+    for (const [key, child] of Object.entries(item.value)) {
+      const path = Array.isArray(item.value) ? `${item.path}[${key}]` : item.path ? `${item.path}.${key}` : key;
+      stack.push({ value: child, depth: item.depth + 1, path: path.length > 200 ? `${path.slice(0, 200)}…` : path });
+    }
+  }
+}
+
+/**
+ * Checks a whole data document (a data file, or the body of PUT /__mock/data).
+ * @example checkMockData({ envs: { 'prod-1': { generate: 3 } } }) // returns it, typed
+ * @throws DataError naming the path of the first bad value
+ */
+export function checkMockData(value: unknown, label = ''): MockDataFile {
+  if (!isMockDataFile(value)) throw new DataError(label, describeErrors(isMockDataFile.errors));
+  const issues = Object.entries(value.envs ?? {}).flatMap(([id, env]) => duplicateNames(env, `envs.${id}.`));
+  if (issues.length > 0) throw new DataError(label, issues);
+  checkTotalFunctions(
+    Object.values(value.envs ?? {}).reduce((sum, env) => sum + functionCount(env), 0),
+    'envs',
+    label,
+  );
+  return value;
+}
+
+/**
+ * Checks one env in its data-file form (the body of PUT /__mock/envs/:env).
+ * @example checkEnvData({ functions: [{ name: 'login' }] })
+ * @throws DataError naming the path of the first bad value
+ */
+export function checkEnvData(value: unknown, label = ''): EnvData {
+  if (!isEnvData(value)) throw new DataError(label, describeErrors(isEnvData.errors));
+  const issues = duplicateNames(value, '');
+  if (issues.length > 0) throw new DataError(label, issues);
+  checkTotalFunctions(functionCount(value), '', label);
+  return value;
+}
+
+/**
+ * What is wrong with a text JSON.parse refused, by line and column (editors show those, not offsets).
+ * @example describeJsonError('{\n  x\n}', error) // 'is not valid JSON at line 2, column 3: Expected property name or \'}\''
+ */
+export function describeJsonError(text: string, error: Error): string {
+  const position = /at position (\d+)/.exec(error.message);
+  const at = position ? Number(position[1]) : /end of JSON input/.test(error.message) ? text.length : undefined;
+  // V8's own text: without its offset and line note, and without the copy of the input it may quote.
+  const why = error.message
+    .replace(/\s*in JSON at position \d+.*$/, '')
+    .replace(/, ".*" is not valid JSON$/s, '')
+    .replace(/\s+/g, ' ');
+  if (at === undefined) return `is not valid JSON: ${why}`;
+  const before = text.slice(0, at);
+  const line = before.split('\n').length;
+  const column = at - before.lastIndexOf('\n');
+  return `is not valid JSON at line ${line}, column ${column}: ${why}`;
+}
+
+/**
+ * Reads and checks a data file.
+ * @example const data = await loadDataFile('mock-data.json');
+ * @throws DataError with a one-line message such as
+ *   `data file mock-data.json envs.prod-1.functions[3].add_time: must match YYYY-MM-DD HH:mm:ss`
+ */
+export async function loadDataFile(path: string): Promise<MockDataFile> {
+  const label = `data file ${path}`;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : `cannot be read (${code})`;
+    throw new DataError(label, [{ path: '', message: why }]);
+  }
+  let value: unknown;
+  // Editors on Windows may save UTF-8 with a byte order mark; it is not part of the JSON.
+  const json = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    throw new DataError(label, [{ path: '', message: describeJsonError(json, error as Error) }]);
+  }
+  checkDepth(value, label);
+  return checkMockData(value, label);
+}

@@ -1,0 +1,199 @@
+import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenState } from '../../generated/schemas.js';
+import { fakeEnvInfo } from './fake-envs.js';
+import { eachFunction } from './fake-functions.js';
+import { NameIndex } from './name-index.js';
+
+/**
+ * Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller.
+ * @example store.getEnv('big')?.index // present when the env has INDEX_THRESHOLD functions or more
+ */
+export const INDEX_THRESHOLD = 1000;
+
+/**
+ * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
+ * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
+ * twice the memory, and every read on the hot path wants the JSON anyway.
+ * @example new StoredFunction(record).json // the record's wire JSON
+ */
+export class StoredFunction {
+  readonly json: string;
+  readonly searchKey: string;
+
+  constructor(record: CloudFunction) {
+    this.json = JSON.stringify(record);
+    this.searchKey = record.name.toLowerCase();
+  }
+
+  /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
+  get record(): CloudFunction {
+    return JSON.parse(this.json);
+  }
+}
+
+/** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
+export interface EnvState {
+  readonly id: string;
+  readonly qbase: boolean;
+  /** Sorted as served: add_time descending, then name ascending. */
+  readonly functions: readonly StoredFunction[];
+  /** Present for envs of INDEX_THRESHOLD functions or more. */
+  readonly index?: NameIndex;
+  /** The env as describeenvs lists it. */
+  readonly info: EnvInfo;
+}
+
+/** The parameters of one page, already validated and defaulted. */
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  searchkey?: string;
+}
+
+/** A page: the total number of matches and the stored functions on this page. */
+export interface Page {
+  total_count: number;
+  functions: readonly StoredFunction[];
+}
+
+/**
+ * The mock's data and its verbs. Holds tokens and envs; every change replaces an env's state
+ * whole, which makes changes atomic for concurrent readers.
+ * @example
+ * const store = new Store({ envs: { 'prod-1': { generate: 30 } } }, 1);
+ * store.listFunctions(store.getEnv('prod-1')!, { offset: 0, limit: 20 }).total_count // 30
+ */
+export class Store {
+  #initial: MockDataFile;
+  #initialSeed: number;
+  #seed: number;
+  #tokens = new Map<string, TokenState>();
+  #envs = new Map<string, EnvState>();
+  #listeners: ((data: MockDataFile, seed: number) => void)[] = [];
+  #current: MockDataFile = {};
+
+  constructor(data: MockDataFile, seed: number = data.seed ?? 1) {
+    this.#initial = data;
+    this.#initialSeed = seed;
+    this.#seed = seed;
+    this.#load(data, seed);
+  }
+
+  /** The seed fake values come from. */
+  get seed(): number {
+    return this.#seed;
+  }
+
+  /** Builds everything first and then swaps it in with the seed: a load that fails changes nothing. */
+  #load(data: MockDataFile, seed: number): void {
+    const envs = new Map<string, EnvState>();
+    for (const [id, env] of Object.entries(data.envs ?? {})) envs.set(id, this.#buildEnv(id, env, seed));
+    const tokens = new Map(Object.entries(data.tokens ?? {}));
+    this.#seed = seed;
+    this.#tokens = tokens;
+    this.#envs = envs;
+    this.#current = data;
+    for (const listener of this.#listeners) listener(data, this.#seed);
+  }
+
+  /**
+   * Calls `listener` now and whenever the whole data is loaded anew (replaced, reloaded or reset),
+   * so state kept beside the store (the token registry) follows the data.
+   */
+  onLoad(listener: (data: MockDataFile, seed: number) => void): void {
+    this.#listeners.push(listener);
+    listener(this.#current, this.#seed);
+  }
+
+  #buildEnv(id: string, env: EnvData, seed = this.#seed): EnvState {
+    // Each record is serialised as it is made; only its sort keys are kept beside the JSON.
+    const stored: StoredFunction[] = [];
+    const addTimes: string[] = [];
+    const names: string[] = [];
+    for (const record of eachFunction(seed, id, env.functions ?? [], env.generate ?? 0)) {
+      stored.push(new StoredFunction(record));
+      addTimes.push(record.add_time);
+      names.push(record.name);
+    }
+    // Served order: newest add_time first, then name, so pages are stable.
+    const order = stored.map((_, i) => i);
+    order.sort((a, b) => {
+      if (addTimes[a] !== addTimes[b]) return addTimes[a] < addTimes[b] ? 1 : -1;
+      return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
+    });
+    const functions = order.map((i) => stored[i]);
+    const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
+    const info = fakeEnvInfo(this.#seed, id, env);
+    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info };
+  }
+
+  /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */
+  tokenState(token: string): TokenState | 'unlisted' {
+    if (this.#tokens.size === 0) return 'valid';
+    return this.#tokens.get(token) ?? 'unlisted';
+  }
+
+  /** The listed tokens and their states. */
+  tokens(): Record<string, TokenState> {
+    return Object.fromEntries(this.#tokens);
+  }
+
+  /** Replaces the token table; an empty table accepts any token. */
+  setTokens(tokens: Record<string, TokenState>): void {
+    this.#tokens = new Map(Object.entries(tokens));
+  }
+
+  getEnv(id: string): EnvState | undefined {
+    return this.#envs.get(id);
+  }
+
+  envs(): EnvState[] {
+    return [...this.#envs.values()];
+  }
+
+  /** Creates or replaces one env from its data-file form. */
+  putEnv(id: string, env: EnvData): EnvState {
+    const state = this.#buildEnv(id, env);
+    this.#envs.set(id, state);
+    return state;
+  }
+
+  /** Removes an env; false when there was none. */
+  deleteEnv(id: string): boolean {
+    return this.#envs.delete(id);
+  }
+
+  /** Replaces all data (tokens and envs). `reset()` still returns to the start-up data. */
+  replaceData(data: MockDataFile, seed: number = data.seed ?? this.#initialSeed): void {
+    this.#load(data, seed);
+  }
+
+  /** Replaces all data and makes it the start-up data that `reset()` returns to (a reloaded data file). */
+  reload(data: MockDataFile, seed: number = data.seed ?? this.#initialSeed): void {
+    this.replaceData(data, seed);
+    this.#initial = data;
+    this.#initialSeed = seed;
+  }
+
+  /** Back to the data (and seed) the store was created with. */
+  reset(): void {
+    this.#load(this.#initial, this.#initialSeed);
+  }
+
+  /**
+   * One page of an env's functions, in served order. `searchkey` matches a case-insensitive,
+   * literal substring of the name; `total_count` counts every match.
+   */
+  listFunctions(env: EnvState, query: PageQuery): Page {
+    const { offset, limit } = query;
+    const needle = query.searchkey?.toLowerCase();
+    if (!needle) return { total_count: env.functions.length, functions: env.functions.slice(offset, offset + limit) };
+    if (!env.index) {
+      const matches = env.functions.filter((fn) => fn.searchKey.includes(needle));
+      return { total_count: matches.length, functions: matches.slice(offset, offset + limit) };
+    }
+    const positions = env.index.match(needle);
+    const page: StoredFunction[] = [];
+    for (let i = offset; i < positions.length && i < offset + limit; i++) page.push(env.functions[positions[i]]);
+    return { total_count: positions.length, functions: page };
+  }
+}

@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import {
+  LIFECYCLE_CASES,
+  type LifecycleCall,
+  type LifecycleContext,
+  runLifecycleCase,
+  runLifecycleContract,
+} from '../../../contracts/client/token-lifecycle.js';
+import type { ClientOutcome } from '../../../contracts/client/verify-client.js';
+import { WechatApiError } from '../../../examples/typescript-client/client.js';
+import { createComponentClient } from '../../../examples/typescript-client/component-client.js';
+import { runCli } from '../../support/cli-process.js';
+
+/** A client object per case (the mock's URL differs per case), as a long-lived program keeps one. */
+function inProcess(
+  make: (context: LifecycleContext) => { getCloudFunctionList(p: object): Promise<unknown> },
+): LifecycleCall {
+  const clients = new Map<string, ReturnType<typeof make>>();
+  return async (context, params) => {
+    const key = `${context.baseUrl} ${context.component.appid}`;
+    let client = clients.get(key);
+    if (!client) {
+      client = make(context);
+      clients.set(key, client);
+    }
+    try {
+      return { kind: 'result', value: await client.getCloudFunctionList(params) };
+    } catch (error) {
+      if (error instanceof WechatApiError)
+        return { kind: 'wechat-failure', errcode: error.errcode, errmsg: error.errmsg };
+      return { kind: 'transport-failure', message: (error as Error).message } satisfies ClientOutcome;
+    }
+  };
+}
+
+const example = inProcess((context) =>
+  createComponentClient({ baseUrl: context.baseUrl, component: context.component, timeoutMs: context.timeoutMs }),
+);
+
+describe('the token-lifecycle cases', () => {
+  it('all pass for the example client written as the SDKs are', { timeout: 60_000 }, async () => {
+    const results = await runLifecycleContract(example);
+    expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
+    expect(results.map((r) => r.id)).toEqual(LIFECYCLE_CASES.map((c) => c.id));
+  });
+});
+
+/** A deliberately naive client, one bug at a time. */
+interface Bugs {
+  noCache?: boolean;
+  refreshOn?: readonly number[];
+  retries?: number;
+  retryTokenRequest?: boolean;
+}
+
+function buggyClient(context: LifecycleContext, bugs: Bugs) {
+  let cached: string | undefined;
+  const post = async (url: string, body: object) => {
+    const res = await fetch(url, {
+      method: 'POST',
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(context.timeoutMs),
+    });
+    if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+    const answer = (await res.json()) as { errcode?: number; errmsg?: string; component_access_token?: string };
+    if (answer.errcode) throw new WechatApiError(answer.errcode, String(answer.errmsg));
+    return answer;
+  };
+  const token = async (): Promise<string> => {
+    if (cached && !bugs.noCache) return cached;
+    const { appid, secret, ticket } = context.component;
+    const body = { component_appid: appid, component_appsecret: secret, component_verify_ticket: ticket };
+    try {
+      cached = (await post(`${context.baseUrl}/cgi-bin/component/api_component_token`, body)).component_access_token;
+    } catch (error) {
+      if (!bugs.retryTokenRequest) throw error;
+      cached = (await post(`${context.baseUrl}/cgi-bin/component/api_component_token`, body)).component_access_token;
+    }
+    return cached as string;
+  };
+  return {
+    async getCloudFunctionList(params: object) {
+      for (let attempt = 0; ; attempt++) {
+        const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${await token()}`;
+        try {
+          return await post(url, params);
+        } catch (error) {
+          const refresh =
+            error instanceof WechatApiError && (bugs.refreshOn ?? [40001, 40014, 42001]).includes(error.errcode);
+          if (!refresh || attempt >= (bugs.retries ?? 1)) throw error;
+          cached = undefined;
+        }
+      }
+    },
+  };
+}
+
+describe('the token-lifecycle cases catch clients written wrong', () => {
+  const mutants: [string, Bugs, string, RegExp][] = [
+    ['a token fetched for every call', { noCache: true }, 'GSL-LIFE-001', /3 token requests, expected 1/],
+    [
+      '42001 not handled',
+      { refreshOn: [40001] },
+      'GSL-LIFE-002',
+      /the WeChat failure errcode 42001, expected a result/,
+    ],
+    [
+      '40001 after another process refreshed not handled',
+      { refreshOn: [42001] },
+      'GSL-LIFE-003',
+      /errcode 40001, expected a result/,
+    ],
+    ['a refresh loop with no cap', { retries: 1000 }, 'GSL-LIFE-004', /getscflist requests, expected 2/],
+    ['a refresh loop with no cap (40001)', { retries: 1000 }, 'GSL-LIFE-005', /getscflist requests, expected 2/],
+    ['a refused token request retried', { retryTokenRequest: true }, 'GSL-LIFE-006', /2 token requests, expected 1/],
+    [
+      'a new token for any error',
+      { refreshOn: [40001, 40014, 42001, 40097] },
+      'GSL-LIFE-007',
+      /2 token requests, expected 1/,
+    ],
+  ];
+  it.each(mutants)('%s fails %s', async (_name, bugs, id, message) => {
+    const c = LIFECYCLE_CASES.find((x) => x.id === id);
+    if (!c) throw new Error(`no case ${id}`);
+    const result = await runLifecycleCase(
+      c,
+      inProcess((context) => buggyClient(context, bugs)),
+    );
+    expect(result.status).toBe('fail');
+    expect(result.problems?.join('\n')).toMatch(message);
+  });
+
+  it('the same naive client without a bug passes those cases', { timeout: 60_000 }, async () => {
+    const correct = inProcess((context) => buggyClient(context, {}));
+    const results = await runLifecycleContract(correct, { cases: mutants.map(([, , id]) => id) });
+    expect(results.map((r) => [r.id, r.status, r.problems])).toEqual(
+      [...new Set(mutants.map(([, , id]) => id))].map((id) => [id, 'pass', undefined]),
+    );
+  });
+});
+
+describe('verify-client --token-lifecycle', () => {
+  it.each([
+    ['the Python example', ['python3', 'examples/python-client/main.py']],
+    ['the TypeScript example', ['node', 'examples/typescript-client/dist/main.js']],
+  ])(
+    'passes %s on every lifecycle case (the standard ones: test/client-verify.test.ts)',
+    { timeout: 120_000 },
+    async (_name, command) => {
+      const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
+      const { code, stdout } = await runCli(['verify-client', '--token-lifecycle', ...only, '--', ...command], {
+        timeoutMs: 110_000,
+      });
+      for (const c of LIFECYCLE_CASES) expect(stdout).toContain(`✓ ${c.id} ${c.title}`);
+      expect(stdout.trim().split('\n').at(-1)).toBe(`${LIFECYCLE_CASES.length} passed, 0 failed, 0 skipped`);
+      expect(code).toBe(0);
+    },
+  );
+
+  it('passes a correct program whose disk cache is one file, not one per appid (regression: the cache of an earlier case was reused)', {
+    timeout: 120_000,
+  }, async () => {
+    const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
+    const { code, stdout } = await runCli(
+      ['verify-client', '--token-lifecycle', ...only, '--', 'node', 'test/fixtures/clients/one-cache-file.mjs'],
+      { timeoutMs: 110_000 },
+    );
+    expect(stdout.trim().split('\n').at(-1)).toBe(`${LIFECYCLE_CASES.length} passed, 0 failed, 0 skipped`);
+    expect(code).toBe(0);
+  });
+
+  it('fails a program that fetches a token on every run, naming the count', { timeout: 60_000 }, async () => {
+    const { code, stdout } = await runCli([
+      'verify-client',
+      '--token-lifecycle',
+      '--case',
+      'GSL-LIFE-001',
+      '--',
+      'node',
+      'test/fixtures/clients/token-per-run.mjs',
+    ]);
+    expect(stdout).toContain('GSL-LIFE-001');
+    expect(stdout).toContain('the client sent 3 token requests, expected 1');
+    expect(code).toBe(1);
+  });
+
+  it('refuses a lifecycle case id without the flag, in one line', async () => {
+    const { code, stderr } = await runCli(['verify-client', '--case', 'GSL-LIFE-001', '--', 'node', 'x.mjs']);
+    expect(stderr.trim()).toBe('wechat-scf-kit: GSL-LIFE-001: token-lifecycle cases run only with --token-lifecycle');
+    expect(code).toBe(2);
+  });
+});

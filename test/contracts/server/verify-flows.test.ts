@@ -1,0 +1,200 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type RequestHandler } from 'express';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkFlowBody, checkFlowFile, fill, loadFlows } from '../../../contracts/flows.js';
+import { verifyServer } from '../../../contracts/server/verify-server.js';
+import { API_PATHS } from '../../../mock-server/api-facts.js';
+import { createApp, type MockApp } from '../../../mock-server/app.js';
+import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
+
+describe('the shipped flows', () => {
+  it('load, with unique ids, and cover every endpoint', () => {
+    const flows = loadFlows();
+    expect(new Set(flows.map((f) => f.id)).size).toBe(flows.length);
+    const paths = new Set(flows.flatMap((f) => f.steps.flatMap((s) => (s.call ? [s.call.path] : []))));
+    expect([...paths].sort()).toEqual(Object.values(API_PATHS).sort());
+  });
+
+  it('all pass against the mock, each from a reset and its own data', async () => {
+    const mock = await startMockServer();
+    try {
+      const { results } = await verifyServer({ baseUrl: mock.url, cases: loadFlows().map((f) => f.id) });
+      expect(results.filter((r) => r.status !== 'pass')).toEqual([]);
+      expect(results).toHaveLength(loadFlows().length);
+      // Flows leave the mock as they found it: real time, no issued token.
+      expect(mock.clock.view().offset_s).toBe(0);
+      expect(mock.registry.list()).toEqual([]);
+    } finally {
+      await mock.close();
+    }
+  });
+
+  it('without a control API, run only the portable ones, naming what the rest need', async () => {
+    const mock = await startMockServer({
+      control: false,
+      data: { tokens: { 'real-token': 'valid' }, envs: { 'my-env': { generate: 3 } } },
+    });
+    try {
+      const { results } = await verifyServer({
+        baseUrl: mock.url,
+        accessToken: 'real-token',
+        env: 'my-env',
+        cases: loadFlows().map((f) => f.id),
+      });
+      const portable = loadFlows()
+        .filter((f) => f.portable)
+        .map((f) => f.id);
+      expect(results.filter((r) => r.status === 'pass').map((r) => r.id)).toEqual(portable);
+      expect(results.find((r) => r.id === 'GSL-TOKEN-014')).toMatchObject({
+        status: 'skip',
+        reason: 'needs the control API (its data, the clock, a ticket push or a fault)',
+      });
+    } finally {
+      await mock.close();
+    }
+  });
+});
+
+describe('checking a flow file', () => {
+  const flow = (steps: unknown[]) => ({ flows: [{ id: 'GSL-X-001', title: 't', steps }] });
+  it.each([
+    ['a step with two kinds', flow([{ advance_s: 1, fault: { errcode: -1 } }]), /exactly one of/],
+    ['a call without expect', flow([{ call: { path: API_PATHS.ridGet } }]), /needs expect/],
+    ['an unknown path', flow([{ call: { path: '/cgi-bin/token' }, expect: { errcode: 0 } }]), /path/],
+    [
+      'a portable flow that moves the clock',
+      { flows: [{ id: 'GSL-X-001', title: 't', portable: true, steps: [{ advance_s: 1 }] }] },
+      /portable flow has only call steps/,
+    ],
+  ])('refuses %s, naming the file', (_name, value, message) => {
+    expect(() => checkFlowFile('mine.json', value)).toThrow(message);
+    expect(() => checkFlowFile('mine.json', value)).toThrow(/^mine\.json: /);
+  });
+
+  it('fills placeholders in strings and keys, leaving unknown ones', () => {
+    expect(fill({ $TOKEN: ['$RID', '$NOPE'] }, { TOKEN: 't', RID: 'r' })).toEqual({ t: ['r', '$NOPE'] });
+  });
+
+  it('treats a token success without errcode as errcode 0, and only on the token endpoint', () => {
+    const success = { component_access_token: 'x', expires_in: 7200 };
+    expect(checkFlowBody(API_PATHS.componentToken, { errcode: 0 }, success)).toEqual([]);
+    expect(checkFlowBody(API_PATHS.describeenvs, { errcode: 0 }, success)).toEqual(['the body has no numeric errcode']);
+  });
+});
+
+type Mutation = (app: MockApp) => RequestHandler | undefined;
+
+/** Deliberately broken servers: the mock with one behaviour bent, the control API intact. */
+const MUTANTS: [string, Mutation, string, RegExp][] = [
+  [
+    'reads the token from access_token only',
+    () => (req, _res, next) => {
+      if (req.url.includes('component_access_token=')) req.url = req.url.replace('component_access_token=', 'ignored=');
+      next();
+    },
+    'GSL-KEY-001',
+    /errcode 41001, expected 0/,
+  ],
+  [
+    'tokens never expire',
+    (app) => {
+      const state = app.mock.registry.state.bind(app.mock.registry);
+      app.mock.registry.state = (token) => (state(token) === 'expired' ? 'valid' : state(token));
+      return undefined;
+    },
+    'GSL-TOKEN-014',
+    /step 5 .*errcode 0, expected 42001/,
+  ],
+  [
+    'a newer token invalidates the previous one at once',
+    (app) => {
+      const { registry } = app.mock;
+      const state = registry.state.bind(registry);
+      registry.state = (token) =>
+        registry.list().find((t) => t.component_access_token === token)?.superseded_at ? 'superseded' : state(token);
+      return undefined;
+    },
+    'GSL-TOKEN-015',
+    /step 4 .*errcode 40001, expected 0/,
+  ],
+  [
+    'rid/get finds nothing',
+    (app) => {
+      app.mock.rids.get = () => undefined;
+      return undefined;
+    },
+    'GSL-RID-001',
+    /errcode 76001, expected 0/,
+  ],
+  [
+    'describeenvs needs a body',
+    () => (req, res, next) => {
+      if (req.path === API_PATHS.describeenvs && req.headers['content-type'] === undefined) {
+        res.setHeader('Content-Type', 'application/json; encoding=utf-8');
+        res.end('{"errcode":44002,"errmsg":"empty post data"}');
+        return;
+      }
+      next();
+    },
+    'GSL-ENVS-002',
+    /errcode 44002, expected 0/,
+  ],
+  [
+    'HTTP 405 for GET on the token endpoint',
+    () => (req, res, next) => {
+      if (req.path === API_PATHS.componentToken && req.method === 'GET') {
+        res.status(405).json({ errcode: 43002, errmsg: 'require POST method' });
+        return;
+      }
+      next();
+    },
+    'GSL-TOKEN-002',
+    /HTTP 405, expected 200/,
+  ],
+];
+
+describe('verify catches broken servers of the other endpoints', () => {
+  const servers: Server[] = [];
+  const urls = new Map<string, string>();
+  beforeAll(async () => {
+    for (const [name, mutate] of MUTANTS) {
+      const app = createApp({ data: {} });
+      const outer = express();
+      const before = mutate(app);
+      if (before) outer.use(before);
+      outer.use(app);
+      const server = outer.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      servers.push(server);
+      urls.set(name, `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  });
+
+  it.each(MUTANTS.map(([name, , id, message]) => [name, id, message] as const))(
+    '%s is caught by %s',
+    async (name, id, message) => {
+      const { results } = await verifyServer({ baseUrl: urls.get(name) as string, cases: [id] });
+      expect(results).toHaveLength(1);
+      expect(results[0].status).toBe('fail');
+      expect(results[0].problems?.join('\n')).toMatch(message);
+    },
+  );
+});
+
+describe('a correct mock', () => {
+  let mock: RunningMock;
+  beforeAll(async () => {
+    mock = await startMockServer();
+  });
+  afterAll(async () => {
+    await mock.close();
+  });
+  it('passes the same flows the mutants fail', async () => {
+    const { results } = await verifyServer({ baseUrl: mock.url, cases: MUTANTS.map(([, , id]) => id) });
+    expect(results.map((r) => r.status)).toEqual(MUTANTS.map(() => 'pass'));
+  });
+});

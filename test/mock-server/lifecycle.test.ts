@@ -1,0 +1,62 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli, runProcess, startCli } from '../support/cli-process.js';
+
+describe('SIGTERM during load', () => {
+  it('lets requests in flight finish, refuses new connections, and exits 0 within 2 s', async () => {
+    const server = await startCli(['--port', '0', '--quiet']);
+    const queued = await fetch(`${server.url}/__mock/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{"latency_ms":500,"times":8}',
+    });
+    expect(queued.status).toBe(201);
+    const inFlight = Array.from({ length: 8 }, () =>
+      fetch(`${server.url}/componenttcb/getscflist?access_token=t`, {
+        method: 'POST',
+        body: '{"env":"prod-5g7k2m9x3d"}',
+      }).then(async (res) => ({ status: res.status, body: (await res.json()) as { errcode: number } })),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const signalled = Date.now();
+    const exited = server.stop();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const refused = await fetch(`${server.url}/__mock/health`).then(
+      () => 'answered',
+      (error: Error) => String((error.cause as NodeJS.ErrnoException | undefined)?.code),
+    );
+    const answers = await Promise.all(inFlight);
+    const code = await exited;
+    expect(answers.map((a) => [a.status, a.body.errcode])).toEqual(Array.from({ length: 8 }, () => [200, 0]));
+    expect(refused).toBe('ECONNREFUSED');
+    expect(code).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(2000);
+  });
+});
+
+describe('listening beyond loopback', () => {
+  it('without --control-token or --no-control is refused in one line, before binding', async () => {
+    const { code, stderr, stdout } = await runCli(['serve', '--host', '0.0.0.0', '--port', '0']);
+    expect(code).toBe(2);
+    expect(stderr).toBe(
+      'wechat-scf-kit: listening on 0.0.0.0 would open the control API to the network: add a control token (--control-token TOKEN) or turn the control API off (--no-control)\n',
+    );
+    expect(stdout).toBe('');
+  });
+});
+
+describe('the soak test, short form (npm run soak runs 200,000 requests)', () => {
+  it('memory levels off after warm-up: growth under 30 MB', { timeout: 180_000 }, async () => {
+    const script = fileURLToPath(new URL('../../bench/soak.mjs', import.meta.url));
+    const { code, stdout, stderr } = await runProcess(
+      process.execPath,
+      [script, '--requests', '15000', '--warmup', '15000'],
+      {
+        timeoutMs: 170_000,
+      },
+    );
+    const output = stdout + stderr;
+    expect(output).toMatch(/growth [\d.]+ MB \(limit 30 MB\)/);
+    expect(code, output).toBe(0);
+  });
+});
