@@ -1,6 +1,7 @@
+// The API's facts, stated once: paths, limits, defaults, token lifetimes, /__mock and the mock's caps; imports nothing of ours.
 /**
  * The API's facts in one place: paths, lifetimes and limits, as WeChat documents them (or as this
- * mock chooses where it does not; see the README). Imported by the endpoints, the state modules
+ * mock chooses where it does not; see docs/api-behaviour.md). Imported by the endpoints, the state modules
  * and the contract kit; imports nothing of ours.
  */
 
@@ -143,3 +144,15 @@ export const MAX_FUNCTIONS = 200_000;
  * @example faults.size < MAX_FAULTS
  */
 export const MAX_FAULTS = 100;
+
+/**
+ * Query keys that carry a token, in order of precedence: componenttcb routes read both (WxJava, wechatpy and fastwego send the second).
+ * @example TOKEN_QUERY_KEYS.includes('component_access_token') // true
+ */
+export const TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
+
+/**
+ * The path of getCloudFunctionList, as on api.weixin.qq.com.
+ * @example `${mock.url}${GETSCFLIST_PATH}?access_token=t`
+ */
+export const GETSCFLIST_PATH = API_PATHS.getscflist;

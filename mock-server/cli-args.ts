@@ -1,3 +1,4 @@
+// Command-line parsing on node:util parseArgs, with one-line usage errors that name the wrong flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { rangeMessage } from './validation.js';
 

@@ -1,3 +1,4 @@
+// The CLI's request log: one pretty or JSON line per request.
 import { styleText } from 'node:util';
 import type { RequestLogEntry } from './settings.js';
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// The wechat-scf-kit command: serve, verify, verify-client, openapi; flags, environment, listen, logging.
+
 import { realpathSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -10,6 +12,7 @@ import { createCliLogger } from './cli-log.js';
 import { watchDataFile } from './data-watch.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
+import { isHostName, isOrigin, MIN_CONTROL_TOKEN_CHARS } from './settings.js';
 import { DataError, loadDataFile } from './state/data-file.js';
 import { VERSION } from './version.js';
 
@@ -147,9 +150,11 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     throw new UsageError(`--log-format must be pretty or json, got ${JSON.stringify(format)}`);
   }
   const controlToken = values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined);
-  if (controlToken !== undefined && controlToken.length < 8) {
+  if (controlToken !== undefined && controlToken.length < MIN_CONTROL_TOKEN_CHARS) {
     const from = values['control-token'] !== undefined ? '--control-token' : 'WECHAT_SCF_KIT_CONTROL_TOKEN';
-    throw new UsageError(`${from} must be at least 8 characters (a guessable token protects nothing)`);
+    throw new UsageError(
+      `${from} must be at least ${MIN_CONTROL_TOKEN_CHARS} characters (a guessable token protects nothing)`,
+    );
   }
   const headersTimeoutMs = flagInteger('--headers-timeout-ms', values['headers-timeout-ms'], 'headersTimeoutMs');
   const requestTimeoutMs = flagInteger('--request-timeout-ms', values['request-timeout-ms'], 'requestTimeoutMs');
@@ -159,14 +164,14 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     );
   }
   for (const name of values['allowed-host'] ?? []) {
-    if (!/^[^\s/?#@]+$/.test(name)) {
+    if (!isHostName(name)) {
       throw new UsageError(
         `--allowed-host ${JSON.stringify(name)} is not a host name; give a name such as wechat-mock`,
       );
     }
   }
   for (const origin of values.cors ?? []) {
-    if (origin !== '*' && !/^https?:\/\/[^\s/?#]+$/.test(origin)) {
+    if (!isOrigin(origin)) {
       throw new UsageError(
         `--cors ${JSON.stringify(origin)} is not an origin; give one such as http://localhost:5173, or *`,
       );

@@ -1,3 +1,4 @@
+// Reloads the data file when it changes (serve --watch), keeping the old data when the new one is bad.
 import { unwatchFile, watchFile } from 'node:fs';
 import type { MockDataFile } from '../generated/schemas.js';
 import { loadDataFile } from './state/data-file.js';

@@ -1,7 +1,8 @@
+// The one errcode catalogue: each WeChat errcode the mock can answer, its errmsg and when; also the rid format.
 /**
  * The one catalogue of WeChat errcodes this mock can answer: the message the real servers send
  * and the condition that makes the mock send it. Used by the route, the fault injector, the
- * contract cases and the README.
+ * contract cases and the docs' errcode table (docs/api-behaviour.md).
  * @example ERROR_CODES['47001'].errmsg // 'data format error'
  */
 export const ERROR_CODES = {

@@ -1,3 +1,4 @@
+// The package's public API: start or build a mock, its facts, its endpoints' rules and its state classes.
 /**
  * wechat-scf-kit: an offline fake of WeChat's getCloudFunctionList API and its neighbours (the
  * component token, describeenvs, rid/get), their schemas and types.
@@ -20,6 +21,7 @@ export {
   DEFAULT_LIMIT,
   DEFAULT_MAX_LIMIT,
   DEFAULT_UNKNOWN_ENV,
+  GETSCFLIST_PATH,
   MAX_FAULTS,
   MAX_FUNCTIONS,
   OPTION_RANGES,
@@ -27,11 +29,12 @@ export {
   TOKEN_EXPIRES_S,
   TOKEN_OVERLAP_S,
   UNKNOWN_ENV_MODES,
+  WECHAT_CONTENT_TYPE,
 } from './api-facts.js';
 export { createApp, type MockApp } from './app.js';
 export { answerComponentToken } from './endpoints/api-component-token.js';
 export { answerDescribeEnvs } from './endpoints/describeenvs.js';
-export { answerGetScfList, GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from './endpoints/getscflist.js';
+export { answerGetScfList } from './endpoints/getscflist.js';
 export type { ApiCall, ApiState, Outcome } from './endpoints/request-rules.js';
 export { answerRidGet } from './endpoints/rid-get.js';
 export { ERROR_CODES, errmsgFor, errorBody, makeRid } from './error-codes.js';
@@ -43,8 +46,9 @@ export { DEFAULT_DATA } from './state/default-data.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './state/env-store.js';
 export { buildFunctions, formatBeijingTime } from './state/fake-functions.js';
 export { checkFault, FaultQueue } from './state/fault-queue.js';
-export { Journal, type JournalEntry, redactToken } from './state/journal.js';
+export { Journal, type JournalEntry } from './state/journal.js';
 export { type ClockView, MockClock } from './state/mock-clock.js';
+export { redactToken } from './state/redaction.js';
 export { RidMap, type RidRequest } from './state/rid-map.js';
 export { type IssuedTokenView, type IssueResult, TokenRegistry } from './state/token-registry.js';
 export {

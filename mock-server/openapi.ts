@@ -1,3 +1,4 @@
+// Builds the OpenAPI document of the API and the control API from the same schemas the mock validates with.
 import { API_PATHS, type ApiPath, TOKEN_EXPIRES_S } from './api-facts.js';
 import { ERROR_CODES } from './error-codes.js';
 import { UPSTREAM_EXAMPLE_FUNCTIONS } from './state/default-data.js';

@@ -1,9 +1,11 @@
+// Listens: startMockServer binds a port, refuses unsafe exposure, and closes cleanly.
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OPTION_RANGES } from './api-facts.js';
 import { createApp, type MockApp } from './app.js';
+import type { MockContext } from './context.js';
 import { isLoopback } from './http/hosts.js';
-import type { MockContext, MockOptions } from './settings.js';
+import type { MockOptions } from './settings.js';
 import { rangeMessage } from './validation.js';
 
 export { isLoopback };

@@ -1,4 +1,5 @@
-import type { IncomingHttpHeaders } from 'node:http';
+// The mock's options: their types, their defaults merged in one place, and the checks of each.
+
 import type { MockDataFile } from '../generated/schemas.js';
 import {
   DEFAULT_MAX_LIMIT,
@@ -7,12 +8,6 @@ import {
   UNKNOWN_ENV_MODES,
   type UnknownEnvMode,
 } from './api-facts.js';
-import type { Store } from './state/env-store.js';
-import type { FaultQueue } from './state/fault-queue.js';
-import type { Journal } from './state/journal.js';
-import type { MockClock } from './state/mock-clock.js';
-import type { RidMap } from './state/rid-map.js';
-import type { TokenRegistry } from './state/token-registry.js';
 import { rangeMessage } from './validation.js';
 
 export type { UnknownEnvMode };
@@ -75,6 +70,25 @@ export const DEFAULT_SETTINGS = {
   cors: [],
 } as const satisfies Omit<ResolvedSettings, 'log' | 'controlToken'>;
 
+/**
+ * Whether a text can be a Host header's name (checked once here for the CLI and the options alike).
+ * @example isHostName('wechat-mock') // true
+ */
+export function isHostName(name: unknown): boolean {
+  return typeof name === 'string' && /^[^\s/?#@]+$/.test(name);
+}
+
+/**
+ * Whether a text is a browser origin such as http://localhost:5173, or `*` for any.
+ * @example isOrigin('http://localhost:5173') // true
+ */
+export function isOrigin(origin: unknown): boolean {
+  return origin === '*' || (typeof origin === 'string' && /^https?:\/\/[^\s/?#]+$/.test(origin));
+}
+
+/** A control token shorter than this protects nothing: it can be guessed. */
+export const MIN_CONTROL_TOKEN_CHARS = 8;
+
 function checkInteger(name: keyof typeof OPTION_RANGES, value: number): void {
   const range = OPTION_RANGES[name];
   if (!Number.isInteger(value) || value < range.min || value > range.max) {
@@ -94,19 +108,19 @@ export function resolveSettings(options: MockOptions): ResolvedSettings {
     log: options.log,
     controlToken: options.controlToken,
   };
-  if (settings.controlToken !== undefined && settings.controlToken.length < 8) {
-    throw new RangeError('controlToken must be at least 8 characters');
+  if (settings.controlToken !== undefined && settings.controlToken.length < MIN_CONTROL_TOKEN_CHARS) {
+    throw new RangeError(`controlToken must be at least ${MIN_CONTROL_TOKEN_CHARS} characters`);
   }
   checkInteger('maxLimit', settings.maxLimit);
   checkInteger('journalLimit', settings.journalLimit);
   checkInteger('bodyLimit', settings.bodyLimit);
   for (const name of settings.allowedHosts) {
-    if (typeof name !== 'string' || !/^[^\s/?#@]+$/.test(name)) {
+    if (!isHostName(name)) {
       throw new RangeError(`allowedHosts: ${JSON.stringify(name)} is not a host name`);
     }
   }
   for (const origin of settings.cors) {
-    if (origin !== '*' && !/^https?:\/\/[^\s/?#]+$/.test(origin)) {
+    if (!isOrigin(origin)) {
       throw new RangeError(`cors: ${JSON.stringify(origin)} is not an origin like http://localhost:5173 (or *)`);
     }
   }
@@ -132,49 +146,4 @@ export interface RequestLogEntry {
   status: number | null;
   reason?: string;
   duration_ms: number;
-}
-
-/** What the journal and the log learn of one finished request. */
-export interface RequestRecord {
-  /** The parsed query, when the handler has it (Express 5 parses req.query anew on each read). */
-  query?: Record<string, unknown>;
-  seq: number;
-  time: string;
-  started: number;
-  body?: Buffer;
-  errcode: number | null;
-  status: number | null;
-  reason?: string;
-  /** The body text answered, when there was one. */
-  answer?: string;
-  /** When (performance.now()) the client closed the connection before the answer was complete. */
-  clientClosedAt?: number;
-}
-
-/**
- * What the recorder reads of a request: Express's Request has it all. Declared here so the
- * published types stand alone, without @types/express.
- */
-export interface RecordedRequest {
-  method: string;
-  /** The path without the query string. */
-  path: string;
-  query: unknown;
-  headers: IncomingHttpHeaders;
-}
-
-/** The state one app serves: shared by the endpoints and the control API. */
-export interface MockContext {
-  readonly settings: ResolvedSettings;
-  readonly store: Store;
-  readonly journal: Journal;
-  readonly faults: FaultQueue;
-  /** The mock's clock: token and ticket expiry and the rid's time read it. */
-  readonly clock: MockClock;
-  /** Components, their tickets and the component tokens issued. */
-  readonly registry: TokenRegistry;
-  /** The requests behind the rids answered, for rid/get. */
-  readonly rids: RidMap;
-  /** Records a finished API request in the journal and the log. */
-  record(req: RecordedRequest, record: RequestRecord): void;
 }

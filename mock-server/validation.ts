@@ -1,3 +1,4 @@
+// One Ajv, every schema added by $id at start-up; compiled validators and readable { path, message } issues.
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';

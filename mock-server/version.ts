@@ -1,3 +1,4 @@
+// The package's version, read once from package.json.
 import { createRequire } from 'node:module';
 
 /**

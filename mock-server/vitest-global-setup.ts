@@ -1,3 +1,4 @@
+// A vitest globalSetup that starts one mock for the whole run (wechat-scf-kit/vitest).
 /**
  * wechat-scf-kit/vitest: a ready vitest globalSetup that starts one mock for the whole test run.
  * @example

@@ -1,3 +1,4 @@
+// api_component_token's rules: appid, secret and ticket checked, then a component token issued on the mock clock.
 import { type ApiCall, type ApiState, fail, isEmptyBody, type Outcome, parseJsonObject } from './request-rules.js';
 
 const FIELDS = ['component_appid', 'component_appsecret', 'component_verify_ticket'] as const;

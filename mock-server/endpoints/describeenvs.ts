@@ -1,3 +1,4 @@
+// describeenvs' rules: the token, then every env as info_list.
 import {
   type ApiCall,
   type ApiState,

@@ -1,4 +1,5 @@
-import { API_PATHS, DEFAULT_LIMIT } from '../api-facts.js';
+// getCloudFunctionList's rules: the token, the body's schema, the env, then one page of the listing.
+import { DEFAULT_LIMIT } from '../api-facts.js';
 import { describeErrors, formatIssues, isGetScfListRequest, REQUEST_FIELDS } from '../validation.js';
 import {
   type ApiCall,
@@ -9,15 +10,6 @@ import {
   type Outcome,
   parseJsonObject,
 } from './request-rules.js';
-
-export { WECHAT_CONTENT_TYPE } from '../api-facts.js';
-export type { ApiCall, Outcome } from './request-rules.js';
-
-/**
- * The path of getCloudFunctionList, as on api.weixin.qq.com.
- * @example `${mock.url}${GETSCFLIST_PATH}?access_token=t`
- */
-export const GETSCFLIST_PATH = API_PATHS.getscflist;
 
 const OPTIONAL_FIELDS = ['offset', 'limit', 'searchkey'] as const;
 

@@ -1,5 +1,6 @@
+// Rules every endpoint shares: reading the token and the JSON body, the token checks, and WeChat-shaped failures with a rid.
+import type { MockContext } from '../context.js';
 import { errorBody, makeRid } from '../error-codes.js';
-import type { MockContext } from '../settings.js';
 
 /**
  * What an endpoint answers to one request: an errcode (0 for a success), why (for failures),

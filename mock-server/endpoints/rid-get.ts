@@ -1,3 +1,4 @@
+// rid/get's rules: look up the request behind a rid the mock answered.
 import { RID_PATTERN } from '../api-facts.js';
 import {
   type ApiCall,

@@ -1,8 +1,9 @@
+// The control API under /__mock/: read and change the data, tokens, faults, clock and journal; HTTP 400 with details on bad input.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import { CONTROL_PREFIX, DEFAULT_LIMIT, MAX_FAULTS, OPTION_RANGES, TICKET_VALID_S } from '../api-facts.js';
+import type { MockContext } from '../context.js';
 import { buildOpenApi } from '../openapi.js';
-import type { MockContext } from '../settings.js';
 import {
   checkDepth,
   checkEnvData,

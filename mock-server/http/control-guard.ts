@@ -1,3 +1,4 @@
+// Guards every /__mock/ route: Host, Origin and Content-Type checks against DNS-rebinding and cross-site pages.
 import type { NextFunction, Request, Response } from 'express';
 import { hostName, isLoopback } from './hosts.js';
 

@@ -1,3 +1,4 @@
+// Which Host names count as loopback (the control API answers them without --allowed-host).
 /**
  * True for addresses and names only this machine can reach.
  * @example isLoopback('127.0.0.1') // true; isLoopback('0.0.0.0') // false

@@ -1,3 +1,4 @@
+// The data file: load, check against its schema with messages naming the field, and the caps on its size.
 import { readFile } from 'node:fs/promises';
 import type { EnvData, MockDataFile } from '../../generated/schemas.js';
 import { MAX_FUNCTIONS } from '../api-facts.js';

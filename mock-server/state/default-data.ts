@@ -1,3 +1,4 @@
+// The built-in demo data served when no data file is given.
 import type { CloudFunction, MockDataFile } from '../../generated/schemas.js';
 
 /**

@@ -1,3 +1,4 @@
+// The envs and their functions, with the verbs the endpoints and the control API use; sorted listing and search.
 import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenState } from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';

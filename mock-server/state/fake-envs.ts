@@ -1,3 +1,4 @@
+// Seeded fake envs for describeenvs.
 import { faker } from '@faker-js/faker/locale/en';
 import type { EnvData, EnvInfo } from '../../generated/schemas.js';
 import { formatBeijingTime, seedFor } from './fake-functions.js';

@@ -1,3 +1,4 @@
+// Seeded fake cloud functions (names, runtimes, statuses, times in Beijing time).
 import { faker } from '@faker-js/faker/locale/en';
 import type { CloudFunction, FunctionSeed, StatusReason } from '../../generated/schemas.js';
 

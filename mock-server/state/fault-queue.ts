@@ -1,3 +1,4 @@
+// The queue of faults tests arrange: which request takes which fault, and how long it waits.
 import type { MockFault } from '../../generated/schemas.js';
 import { MAX_FAULTS } from '../api-facts.js';
 import { describeErrors, isMockFault } from '../validation.js';

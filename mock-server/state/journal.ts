@@ -1,3 +1,4 @@
+// The journal: a ring buffer of recent requests with bounded texts, read by the control API and the dashboard.
 /** One request as the journal records it. Access tokens are cut to a short prefix. */
 export interface JournalEntry {
   /** Order of arrival, from 1. */
@@ -117,20 +118,6 @@ export class Journal {
     return removed;
   }
 }
-
-/**
- * Cuts a secret to a short prefix for logs and the journal.
- * @example redactToken('tok-a-1234567890') // 'tok-a-…'
- */
-export function redactToken(token: string): string {
-  return `${token.slice(0, Math.min(6, Math.floor(token.length / 2)))}…`;
-}
-
-/**
- * Query keys that carry a token, cut short wherever a request is shown.
- * @example TOKEN_QUERY_KEYS.includes('component_access_token') // true
- */
-export const TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
 
 /**
  * Longest text kept from a request in a journal field (reason, path, a query value, …), in characters.

@@ -1,3 +1,4 @@
+// The mock clock: real time plus an offset tests can move forward.
 /** What the clock answers on GET /__mock/clock. */
 export interface ClockView {
   /** The mock's time, ISO 8601. */

@@ -1,3 +1,4 @@
+// An index of function names for fast case-insensitive literal search and paging at 100,000 functions.
 /**
  * An n-gram index over lower-cased names, so a substring search does not scan every name.
  *

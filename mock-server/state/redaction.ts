@@ -1,4 +1,6 @@
-import { cutText, JOURNAL_BODY_CHARS, redactToken, TOKEN_QUERY_KEYS } from './journal.js';
+// Redaction: tokens, secrets and tickets cut short wherever a request is shown (journal, log, rid/get).
+import { TOKEN_QUERY_KEYS } from '../api-facts.js';
+import { cutText, JOURNAL_BODY_CHARS } from './journal.js';
 
 /** Keys whose values are secrets in a body: tokens, the platform's secret and its ticket. */
 const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
@@ -6,6 +8,30 @@ const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
   'component_appsecret',
   'component_verify_ticket',
 ]);
+
+/**
+ * Cuts a secret to a short prefix for logs and the journal.
+ * @example redactToken('tok-a-1234567890') // 'tok-a-…'
+ */
+export function redactToken(token: string): string {
+  return `${token.slice(0, Math.min(6, Math.floor(token.length / 2)))}…`;
+}
+
+/**
+ * The request's path and query as rid/get shows it, every token cut to a short prefix.
+ * @example redactedUrl('/componenttcb/getscflist', { access_token: 'tok-a-1234567890' }) // '/componenttcb/getscflist?access_token=tok-a-…'
+ */
+export function redactedUrl(path: string, query: Record<string, unknown>): string {
+  const pairs: string[] = [];
+  for (const [key, value] of Object.entries(query)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      const text = String(item);
+      const shown = TOKEN_QUERY_KEYS.includes(key) ? redactToken(text) : encodeURIComponent(text);
+      pairs.push(`${encodeURIComponent(key)}=${shown}`);
+    }
+  }
+  return pairs.length > 0 ? `${path}?${pairs.join('&')}` : path;
+}
 
 function defineData(target: Record<string, unknown>, key: string, value: unknown): void {
   // Assignment to "__proto__" would set the prototype and drop the key; a client may well send one.

@@ -1,3 +1,4 @@
+// The requests behind the rids answered, kept for rid/get within the documented 7 days.
 import { RID_KEPT_S } from '../api-facts.js';
 import type { MockClock } from './mock-clock.js';
 

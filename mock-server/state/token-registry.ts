@@ -1,3 +1,4 @@
+// Components, their tickets and the component tokens issued, expiring on the mock clock.
 import { createHash } from 'node:crypto';
 import type { ComponentData } from '../../generated/schemas.js';
 import { ISSUED_TOKENS_KEPT, MAX_APPID_CHARS, TICKET_VALID_S, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../api-facts.js';

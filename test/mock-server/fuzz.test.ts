@@ -3,7 +3,7 @@
 import { Agent, request } from 'node:http';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../../mock-server/endpoints/getscflist.js';
+import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../../mock-server/api-facts.js';
 import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import { isGetScfListResponse } from '../../mock-server/validation.js';
 import { PROD_NAMES, TEST_DATA } from '../support/helpers.js';

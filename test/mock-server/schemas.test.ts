@@ -70,12 +70,12 @@ describe('what the schemas tighten', () => {
   });
 
   it('errors translate to readable paths', () => {
-    isGetScfListResponse({ errcode: 0, errmsg: 'ok', total_count: 1, functions: [{ ...fn, add_time: 'yesterday' }] });
-    isGetScfListSuccess({ errcode: 0, errmsg: 'ok', total_count: 1, functions: [{ ...fn, add_time: 'yesterday' }] });
+    const badTime = { errcode: 0, errmsg: 'ok', total_count: 1, functions: [{ ...fn, add_time: 'yesterday' }] };
+    expect(isGetScfListSuccess(badTime)).toBe(false);
     expect(describeErrors(isGetScfListSuccess.errors)).toEqual([
       { path: 'functions[0].add_time', message: 'must match YYYY-MM-DD HH:mm:ss' },
     ]);
-    isGetScfListRequest({});
+    expect(isGetScfListRequest({})).toBe(false);
     expect(describeErrors(isGetScfListRequest.errors)).toEqual([{ path: 'env', message: 'is required' }]);
   });
 });

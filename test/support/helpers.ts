@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { FunctionSeed, MockDataFile } from '../../generated/schemas.js';
+import { GETSCFLIST_PATH } from '../../mock-server/api-facts.js';
 import type { MockApp } from '../../mock-server/app.js';
-import { GETSCFLIST_PATH } from '../../mock-server/endpoints/getscflist.js';
 
 /** 25 functions with distinct, known add_times: listed newest first, which is the served order. */
 export const PROD_FUNCTIONS: FunctionSeed[] = [

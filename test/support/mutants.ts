@@ -3,8 +3,8 @@ import type { ClientParams } from '../../contracts/client/verify-client.js';
 import type { ContractClient } from '../../contracts/client/vitest.js';
 import { createScfClient } from '../../examples/typescript-client/client.js';
 import type { MockDataFile } from '../../generated/schemas.js';
+import { GETSCFLIST_PATH } from '../../mock-server/api-facts.js';
 import { createApp } from '../../mock-server/app.js';
-import { GETSCFLIST_PATH } from '../../mock-server/endpoints/getscflist.js';
 import type { PageQuery, Store } from '../../mock-server/state/env-store.js';
 
 /** A deliberately broken server: the real mock with one behaviour bent. */

@@ -1,3 +1,4 @@
+// Serves the dashboard's static page and files under /__mock/, with a strict CSP.
 import { readdirSync, readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { type Response, Router } from 'express';

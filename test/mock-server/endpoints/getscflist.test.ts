@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../../../mock-server/api-facts.js';
 import { createApp } from '../../../mock-server/app.js';
-import { GETSCFLIST_PATH, WECHAT_CONTENT_TYPE } from '../../../mock-server/endpoints/getscflist.js';
 import { ERROR_CODES } from '../../../mock-server/error-codes.js';
 import { isGetScfListSuccess, isWechatError } from '../../../mock-server/validation.js';
 import { PROD_NAMES, post, RID, TEST_DATA } from '../../support/helpers.js';

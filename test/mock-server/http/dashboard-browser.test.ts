@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { MockDataFile } from '../../../generated/schemas.js';
-import { GETSCFLIST_PATH } from '../../../mock-server/endpoints/getscflist.js';
+import { GETSCFLIST_PATH } from '../../../mock-server/api-facts.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 import { findChromium, NO_BROWSER_REASON } from '../../support/browser.js';
 

@@ -4,8 +4,8 @@ import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { GETSCFLIST_PATH } from '../../../mock-server/api-facts.js';
 import { createApp } from '../../../mock-server/app.js';
-import { GETSCFLIST_PATH } from '../../../mock-server/endpoints/getscflist.js';
 import { startMockServer } from '../../../mock-server/server.js';
 import { post, TEST_DATA } from '../../support/helpers.js';
 

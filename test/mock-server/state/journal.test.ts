@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GETSCFLIST_PATH } from '../../../mock-server/endpoints/getscflist.js';
+import { GETSCFLIST_PATH } from '../../../mock-server/api-facts.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 
 const TOKEN = 'tok-a-0123456789-secret';

@@ -1,3 +1,4 @@
+// Elements built from text only: what the dashboard shows of requests never becomes HTML.
 import { describeError } from './api.js';
 
 // Elements are built with textContent only: journal entries are client input and never become HTML.

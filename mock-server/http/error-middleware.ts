@@ -1,0 +1,66 @@
+// The last middlewares: paths the mock does not serve, and every error, answered without a stack trace.
+import type { ErrorRequestHandler, Request, Response } from 'express';
+import { API_PATH_LIST, WECHAT_CONTENT_TYPE } from '../api-facts.js';
+import type { MockContext } from '../context.js';
+import { errorBody, makeRid } from '../error-codes.js';
+import { ControlError } from './control-api.js';
+
+/**
+ * Answers a path the mock does not serve, and records it.
+ * @example app.use(notFound(context))
+ */
+export function notFound(context: MockContext) {
+  return (req: Request, res: Response) => {
+    const started = performance.now();
+    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${API_PATH_LIST.join(', ')}`;
+    const answer = JSON.stringify({ error: reason });
+    context.record(req, {
+      seq: context.journal.nextSeq(),
+      time: new Date().toISOString(),
+      started,
+      errcode: null,
+      status: 404,
+      reason,
+      answer,
+    });
+    res.status(404).type('json').send(answer);
+  };
+}
+
+/**
+ * The one error middleware: control API refusals as HTTP 4xx with details, a bug of ours without a
+ * stack trace, and the API still answering as WeChat does (-1 system error).
+ * @example app.use(errorHandler(context))
+ */
+export function errorHandler(context: MockContext): ErrorRequestHandler {
+  return (error, req, res, _next) => {
+    if (res.headersSent) {
+      req.socket.destroy();
+      return;
+    }
+    if (error instanceof ControlError) {
+      res.status(error.status).json({ error: error.message, issues: error.issues });
+      return;
+    }
+    const type = (error as { type?: string }).type;
+    if (type === 'entity.parse.failed') {
+      res.status(400).json({ error: `body: is not valid JSON (${(error as Error).message})`, issues: [] });
+      return;
+    }
+    const status = Number((error as { status?: number }).status);
+    if (status >= 400 && status < 500) {
+      res.status(status).json({ error: (error as Error).message, issues: [] });
+      return;
+    }
+    // A bug of ours: say so without a stack trace; the API still answers like WeChat does.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(`wechat-scf-kit: internal error on ${req.method} ${req.path}: ${message}`);
+    const path = req.path.toLowerCase();
+    if (API_PATH_LIST.some((api) => path.startsWith(api))) {
+      res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
+      res.end(errorBody(-1, { rid: context.settings.rid && makeRid(context.clock.now()) }));
+    } else {
+      res.status(500).json({ error: `internal error: ${message}`, issues: [] });
+    }
+  };
+}
