@@ -3,7 +3,7 @@
  * a token, list the environments, page through every env's functions, let two hours pass on the
  * mock's clock (the cached token expires: the client gets 42001, fetches a new token and retries),
  * and look up the rid of a failure. Run it with `node examples/typescript-client/dist/flow.js`
- * after `npm run build:examples`; test/component-flow.test.ts runs it too.
+ * after `npm run build:examples`; test/mock-server/component-flow.test.ts runs it too.
  */
 import { startMockServer } from 'wechat-scf-kit';
 import { WechatApiError } from './client.js';

@@ -62,7 +62,7 @@ describe('the SDK-style example client runs its whole flow offline', () => {
     expect(api.slice(refused + 1).every((e) => e.access_token_sha256 === secondSha)).toBe(true);
   });
 
-  it('runs as a program, as the README says, starting and stopping its own mock', async () => {
+  it('runs as a program, as docs/api-behaviour.md says, starting and stopping its own mock', async () => {
     const { stdout } = await run('node', ['examples/typescript-client/dist/flow.js'], { timeout: 30_000 });
     const report = JSON.parse(stdout);
     expect(report).toMatchObject({ functions: { 'prod-4f9a2c': 230, 'test-8d1e7b': 12 }, tokenRequests: 2 });

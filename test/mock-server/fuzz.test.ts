@@ -154,7 +154,7 @@ const ENVS = TEST_DATA.envs as Record<string, { qbase?: boolean }>;
 
 type Expected = { status: 404 } | { status: 200; errcode: number; total?: number; names?: string[] };
 
-/** The rules, written again from the README as a reference model. */
+/** The rules, written again from docs/api-behaviour.md as a reference model. */
 function expected(req: FuzzRequest, bigNames: string[]): Expected {
   if (req.path !== GETSCFLIST_PATH) return { status: 404 };
   if (req.method !== 'POST') return { status: 200, errcode: 43002 };

@@ -18,7 +18,7 @@ const run = promisify(execFile);
 const CHROMIUM = findChromium();
 const IN_CI = process.env.CI === 'true';
 
-/** Where each run writes its screenshots (the README names this folder; git ignores it). */
+/** Where each run writes its screenshots (docs/dashboard.md names this folder; git ignores it). */
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../../test-results/screenshots/', import.meta.url));
 
 const DATA: MockDataFile = {

@@ -257,15 +257,15 @@ describe('around the dashboard', () => {
     ]);
   });
 
-  it('has the README show a 1280x800 screenshot and name the folder each run writes them to', () => {
-    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
-    const image = /!\[[^\]]+\]\((docs\/[^)]+\.png)\)/.exec(readme)?.[1];
+  it('has docs/dashboard.md show a 1280x800 screenshot and name the folder each run writes them to', () => {
+    const page = readFileSync(new URL('../../../docs/dashboard.md', import.meta.url), 'utf8');
+    const image = /!\[[^\]]+\]\(([^)]+\.png)\)/.exec(page)?.[1];
     expect(image).toBeDefined();
-    const png = readFileSync(new URL(`../../../${image}`, import.meta.url));
+    const png = readFileSync(new URL(`../../../docs/${image}`, import.meta.url));
     expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
     expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([1280, 800]);
-    expect(readme).toContain('`test-results/screenshots/`');
-    expect(readme).toContain('http://127.0.0.1:4020/__mock/');
+    expect(page).toContain('`test-results/screenshots/`');
+    expect(page).toContain('http://127.0.0.1:4020/__mock/');
   });
 });
 
