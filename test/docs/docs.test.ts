@@ -98,6 +98,7 @@ const scripts: Record<string, string> = JSON.parse(text('package.json')).scripts
 /** Checks a command that is not run: an npm script that exists, a tool that is installed. */
 function expectExists(command: string): void {
   const script = /^npm (?:run ([\w:-]+)|(test|start))\b/.exec(command);
+  if (/^npm ci\b/.test(command)) expect(existsSync(join(ROOT, 'package-lock.json')), command).toBe(true);
   if (script) expect(Object.keys(scripts), command).toContain(script[1] ?? script[2]);
   else if (command.startsWith('npx vitest')) expect(() => createRequire(`${ROOT}/`).resolve('vitest')).not.toThrow();
 }
@@ -379,6 +380,31 @@ describe('every code block of every page', () => {
       }
     },
   );
+});
+
+/** The commands a page names in its text (not its blocks): `npm …` and `npx wechat-scf-kit …`. */
+function inlineCommands(page: string): string[] {
+  const body = text(page).replace(/```[\s\S]*?```/g, '');
+  return [...body.matchAll(/`((?:npm|npx wechat-scf-kit) [^`]+)`/g)].map((m) => m[1]);
+}
+
+describe('commands named in the text of a page', () => {
+  it.each(PAGES)('%s names npm scripts that exist and wechat-scf-kit commands with flags they accept', async (page) => {
+    for (const command of inlineCommands(page)) {
+      for (const part of command.split(' && ')) {
+        if (part.startsWith('npm ')) expectExists(part);
+        // Up to a placeholder (`…`, `[options]`) or a redirection, the words are real arguments.
+        const args = kitCommands(part).map((words) => {
+          const end = words.findIndex((w) => /[…[]/.test(w));
+          return end === -1 ? words : words.slice(0, end);
+        });
+        for (const words of args) {
+          const { code, stderr } = await runCli([...words, '--help']);
+          expect({ command: part, code, stderr }).toEqual({ command: part, code: 0, stderr: '' });
+        }
+      }
+    }
+  });
 });
 
 /** The flags a command's --help lists. */
