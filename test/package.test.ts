@@ -44,9 +44,12 @@ afterAll(async () => {
 });
 
 describe('the packed tarball', () => {
-  it('holds compiled JS, declarations, schemas, the contract cases and the README; no tests or TypeScript sources', () => {
+  it('holds compiled JS, declarations, schemas, the contract cases and the docs; no tests or TypeScript sources', () => {
     for (const wanted of [
       'README.md',
+      'docs/README.md',
+      'docs/cli.md',
+      'CHANGELOG.md',
       'package.json',
       'dist/mock-server/index.js',
       'dist/mock-server/index.d.ts',
