@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { clientCases } from '../../contracts/client/verify-client.js';
+import { clientCases } from '../../contracts/client/call-plan.js';
 import { createApp } from '../../mock-server/app.js';
 import { ERROR_CODES } from '../../mock-server/error-codes.js';
 import { runCli, startCli } from '../support/cli-process.js';

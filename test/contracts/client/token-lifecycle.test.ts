@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClientOutcome } from '../../../contracts/client/adapter.js';
 import {
   LIFECYCLE_CASES,
   type LifecycleCall,
@@ -6,7 +7,6 @@ import {
   runLifecycleCase,
   runLifecycleContract,
 } from '../../../contracts/client/token-lifecycle.js';
-import type { ClientOutcome } from '../../../contracts/client/verify-client.js';
 import { WechatApiError } from '../../../examples/typescript-client/client.js';
 import { createComponentClient } from '../../../examples/typescript-client/component-client.js';
 import { runCli } from '../../support/cli-process.js';
