@@ -1,3 +1,4 @@
+// The `verify` and `verify-client` commands: flags, reporters and exit codes around the server and client kits.
 import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
@@ -11,7 +12,8 @@ import { runClientContract } from './client/verify-client.js';
 import { loadFlows } from './flows.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
-import { type ServerVerification, serverChecks, verifyServer } from './server/verify-server.js';
+import type { ServerVerification } from './server/server-run.js';
+import { serverChecks, verifyServer } from './server/verify-server.js';
 
 const REPORT_OPTIONS = {
   reporter: { type: 'string' },

@@ -40,15 +40,15 @@ export {
   describeClientContract,
 } from './client/vitest.js';
 export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
+export { hideToken } from './redaction.js';
 export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
-export { type CaseResult, hideToken, summarise } from './results.js';
-export { type FlowRunOptions, verifyFlows } from './server/verify-flows.js';
+export { type CaseResult, summarise } from './results.js';
+export { OBSERVATION_ENV } from './server/run-observation.js';
 export {
   defaultBudget,
   type ListingCoverage,
-  OBSERVATION_ENV,
   type ServerVerification,
-  serverChecks,
   type VerifyServerOptions,
-  verifyServer,
-} from './server/verify-server.js';
+} from './server/server-run.js';
+export { type FlowRunOptions, verifyFlows } from './server/verify-flows.js';
+export { serverChecks, verifyServer } from './server/verify-server.js';

@@ -1,3 +1,4 @@
+// The client kit's token-lifecycle cases (opt-in): a client that gets its own component_access_token and renews it.
 import { createHash } from 'node:crypto';
 import type { MockFault } from '../../generated/schemas.js';
 import { API_PATHS, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../../mock-server/api-facts.js';

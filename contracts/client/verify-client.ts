@@ -2,7 +2,8 @@
 import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import type { JournalEntry } from '../../mock-server/state/journal.js';
 import type { LoadedCase } from '../cases.js';
-import { type CaseResult, redactResult, shorten } from '../results.js';
+import { redactResult } from '../redaction.js';
+import { type CaseResult, shorten } from '../results.js';
 import { CannotRunError, type ClientInvoker, type ClientOutcome } from './adapter.js';
 import { CLIENT_VARIABLES, clientCases, type PlannedCall, planCalls } from './call-plan.js';
 import { checkCount, checkOutcome, checkSent, refusable } from './checks.js';

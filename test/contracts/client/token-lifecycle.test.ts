@@ -145,7 +145,7 @@ describe('verify-client --token-lifecycle', () => {
     ['the Python example', ['python3', 'examples/python-client/main.py']],
     ['the TypeScript example', ['node', 'examples/typescript-client/dist/main.js']],
   ])(
-    'passes %s on every lifecycle case (the standard ones: test/client-verify.test.ts)',
+    'passes %s on every lifecycle case (the standard ones: verify-client.test.ts)',
     { timeout: 120_000 },
     async (_name, command) => {
       const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);
