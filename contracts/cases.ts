@@ -1,3 +1,4 @@
+// The contract cases of contracts/cases/*.json: loaded, checked against their schema, and their variables substituted.
 import type { ContractCase, ContractState } from '../generated/schemas.js';
 import { describeErrors, formatIssues, isContractCaseFile as isCaseFile } from '../mock-server/validation.js';
 import client from './cases/client.json' with { type: 'json' };

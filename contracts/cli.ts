@@ -1,15 +1,19 @@
+// The `verify` and `verify-client` commands: flags, reporters and exit codes around the server and client kits.
 import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
-import { CannotRunError, processClient } from './client/process-client.js';
+import { CannotRunError } from './client/adapter.js';
+import { processClient } from './client/process-client.js';
+import { clientTimings } from './client/timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './client/token-lifecycle.js';
-import { clientTimings, runClientContract } from './client/verify-client.js';
+import { runClientContract } from './client/verify-client.js';
 import { loadFlows } from './flows.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
-import { type ServerVerification, serverChecks, verifyServer } from './server/verify-server.js';
+import type { ServerVerification } from './server/server-run.js';
+import { serverChecks, verifyServer } from './server/verify-server.js';
 
 const REPORT_OPTIONS = {
   reporter: { type: 'string' },

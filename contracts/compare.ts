@@ -1,3 +1,4 @@
+// Finds the first difference between two JSON values, named by its path, for the kits' report lines.
 const kind = (value: unknown) =>
   value === null
     ? 'null'

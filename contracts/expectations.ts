@@ -1,5 +1,6 @@
+// Checks a WeChat answer against a case's expectation and its paging invariants; shared by the server and client kits.
 import type { ContractExpectation, GetScfListRequest } from '../generated/schemas.js';
-import { DEFAULT_LIMIT } from '../mock-server/api-facts.js';
+import { DEFAULT_LIMIT, DEFAULT_MAX_LIMIT } from '../mock-server/api-facts.js';
 import { describeErrors, formatIssues, isGetScfListSuccess, isWechatError } from '../mock-server/validation.js';
 import type { RawResponse } from './http.js';
 
@@ -101,7 +102,7 @@ export async function checkInvariant(
   }
   if (invariant === 'page-window') {
     const wider = asSuccess(
-      await fetchPage({ ...sent, offset: 0, limit: Math.min(offset + limit, 100) }),
+      await fetchPage({ ...sent, offset: 0, limit: Math.min(offset + limit, DEFAULT_MAX_LIMIT) }),
       'the first page',
     );
     if (!wider.page) return [...problems, wider.problem as string];

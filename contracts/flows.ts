@@ -1,3 +1,4 @@
+// The multi-step flows of contracts/flows/*.json (token, describeenvs, rid/get): loaded, checked, and their steps judged.
 import type { ContractFlow, ContractFlowExpectation, MockDataFile } from '../generated/schemas.js';
 import { API_PATHS } from '../mock-server/api-facts.js';
 import {

@@ -1,6 +1,7 @@
+// Raw HTTP for the kits: one request sent exactly as built, its answer read as text, and a curl line to repeat it.
 import { request } from 'node:http';
 import { request as requestTls } from 'node:https';
-import { hideToken } from './results.js';
+import { hideToken } from './redaction.js';
 
 /** A raw request, as a contract case sends it to a server. */
 export interface RawRequest {

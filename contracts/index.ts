@@ -1,3 +1,4 @@
+// The public entry of wechat-scf-kit/contracts: every name users import, from the module that holds it.
 /**
  * wechat-scf-kit/contracts: the contract cases for getCloudFunctionList, and the runners that
  * check a server or a client against them.
@@ -8,10 +9,15 @@
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
 export {
   CannotRunError,
-  type ProcessClientOptions,
-  parseClientOutput,
-  processClient,
-} from './client/process-client.js';
+  type ClientContext,
+  type ClientInvoker,
+  type ClientOutcome,
+  type ClientParams,
+  type ComponentCredentials,
+} from './client/adapter.js';
+export { CLIENT_VARIABLES, clientCases } from './client/call-plan.js';
+export { type ProcessClientOptions, parseClientOutput, processClient } from './client/process-client.js';
+export { clientTimings, MAX_RETRIES } from './client/timing.js';
 export {
   LIFECYCLE_CASES,
   type LifecycleCall,
@@ -22,17 +28,8 @@ export {
   runLifecycleContract,
 } from './client/token-lifecycle.js';
 export {
-  CLIENT_VARIABLES,
   type ClientCaseOptions,
-  type ClientContext,
   type ClientContractOptions,
-  type ClientInvoker,
-  type ClientOutcome,
-  type ClientParams,
-  type ComponentCredentials,
-  clientCases,
-  clientTimings,
-  MAX_RETRIES,
   runClientCase,
   runClientContract,
 } from './client/verify-client.js';
@@ -43,15 +40,15 @@ export {
   describeClientContract,
 } from './client/vitest.js';
 export { checkFlowFile, FLOW_FILES, type LoadedFlow, loadFlows } from './flows.js';
+export { hideToken } from './redaction.js';
 export { countLine, formatFailure, formatJunit, formatPretty, formatWarnings } from './report.js';
-export { type CaseResult, hideToken, summarise } from './results.js';
-export { type FlowRunOptions, verifyFlows } from './server/verify-flows.js';
+export { type CaseResult, summarise } from './results.js';
+export { OBSERVATION_ENV } from './server/run-observation.js';
 export {
   defaultBudget,
   type ListingCoverage,
-  OBSERVATION_ENV,
   type ServerVerification,
-  serverChecks,
   type VerifyServerOptions,
-  verifyServer,
-} from './server/verify-server.js';
+} from './server/server-run.js';
+export { type FlowRunOptions, verifyFlows } from './server/verify-flows.js';
+export { serverChecks, verifyServer } from './server/verify-server.js';

@@ -1,3 +1,4 @@
+// The kits' reports: the pretty text and JUnit XML of a run's results.
 import type { CaseResult } from './results.js';
 import { summarise } from './results.js';
 

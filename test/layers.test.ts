@@ -81,8 +81,8 @@ describe('the layers', () => {
     expect(circles).toEqual([]);
   });
 
-  it('starts every mock-server file with a line saying what it is for', () => {
+  it('starts every mock-server and contracts file with a line saying what it is for', () => {
     const bare = FILES.filter((file) => !/^(#!.*\n)?\/\/ /.test(readFileSync(join(ROOT, file), 'utf8')));
-    expect(bare.filter((file) => file.startsWith('mock-server/'))).toEqual([]);
+    expect(bare).toEqual([]);
   });
 });

@@ -1,21 +1,15 @@
+// The process adapter: runs a client program once per call, by the stdin/stdout protocol, and reads what it printed.
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ClientInvoker, ClientOutcome } from './verify-client.js';
+import { CannotRunError, type ClientInvoker, type ClientOutcome } from './adapter.js';
 
 /** Options for running a client program once per call. */
 export interface ProcessClientOptions {
   /** Kill the program after this long (default 15 s); the call then counts as broken. */
   runTimeoutMs?: number;
 }
-
-/**
- * The program could not be started at all (missing, not executable, its interpreter missing):
- * a problem with the command line, not a verdict on the client.
- * @example if (error instanceof CannotRunError) console.error(error.message)
- */
-export class CannotRunError extends Error {}
 
 const SHOWN_BYTES = 500;
 

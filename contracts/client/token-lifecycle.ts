@@ -1,16 +1,11 @@
+// The client kit's token-lifecycle cases (opt-in): a client that gets its own component_access_token and renews it.
 import { createHash } from 'node:crypto';
 import type { MockFault } from '../../generated/schemas.js';
 import { API_PATHS, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../../mock-server/api-facts.js';
 import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import type { JournalEntry } from '../../mock-server/state/journal.js';
 import { type CaseResult, shorten } from '../results.js';
-import type {
-  ClientContext,
-  ClientInvoker,
-  ClientOutcome,
-  ClientParams,
-  ComponentCredentials,
-} from './verify-client.js';
+import type { ClientContext, ClientInvoker, ClientOutcome, ClientParams, ComponentCredentials } from './adapter.js';
 
 /**
  * Turns a client invoker into what the lifecycle cases call: no token in the context, the

@@ -3,15 +3,11 @@ const vitest = await import('vitest').catch(() => undefined);
 
 import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import { formatFailure } from '../report.js';
+import type { ClientContext, ClientInvoker, ClientParams } from './adapter.js';
+import { clientCases } from './call-plan.js';
+import { clientTimings } from './timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleCase } from './token-lifecycle.js';
-import {
-  type ClientContext,
-  type ClientInvoker,
-  type ClientParams,
-  clientCases,
-  clientTimings,
-  runClientCase,
-} from './verify-client.js';
+import { runClientCase } from './verify-client.js';
 
 /** A client under test: one method, resolving with the response in wire shape or rejecting. */
 export interface ContractClient {

@@ -1,3 +1,4 @@
+// The listing model: an env's functions as read by paging, and the page any query should get from them.
 import type { CloudFunction } from '../../generated/schemas.js';
 import { DEFAULT_LIMIT } from '../../mock-server/api-facts.js';
 

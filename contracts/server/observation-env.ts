@@ -1,3 +1,4 @@
+// The env the server kit arranges for the observation checks: fixed names chosen to catch misread searches.
 import type { CloudFunction, ContractState } from '../../generated/schemas.js';
 
 const AREAS = [

@@ -1,4 +1,6 @@
+// The observation checks: paging, order and search, each judged exactly against the listing read.
 import type { CloudFunction, GetScfListSuccess } from '../../generated/schemas.js';
+import { DEFAULT_LIMIT, DEFAULT_MAX_LIMIT } from '../../mock-server/api-facts.js';
 import { describeErrors, formatIssues, isGetScfListSuccess } from '../../mock-server/validation.js';
 import type { RawRequest, RawResponse } from '../http.js';
 import type { CaseResult } from '../results.js';
@@ -45,10 +47,9 @@ const show = (value: unknown) => JSON.stringify(value);
  * @example OBSERVATION_CHECKS.order // 'functions come newest add_time first, then by name'
  */
 export const OBSERVATION_CHECKS = {
-  listing:
-    'paging with the largest limit honoured (100) gives total_count distinct, schema-valid functions, each page min(limit, total_count - offset) long',
+  listing: `paging with the largest limit honoured (${DEFAULT_MAX_LIMIT}) gives total_count distinct, schema-valid functions, each page min(limit, total_count - offset) long`,
   order: 'functions come newest add_time first, then by name',
-  defaultPage: 'the default page is exactly the first 20 functions of the listing',
+  defaultPage: `the default page is exactly the first ${DEFAULT_LIMIT} functions of the listing`,
   windows: 'windows across page boundaries and at the end are exactly the same slice of the listing',
   substring: 'a substring of names in another case matches case-insensitively across the whole env',
   searchWindow: 'a search is paged after filtering: a window of the matches, total_count counting them all',
@@ -112,11 +113,11 @@ async function readListing(
     if ('problem' in read) finding.shown ??= exchange;
     return read;
   };
-  // 100 is the contract's largest limit; smaller ones are tried only to go on checking a server
+  // DEFAULT_MAX_LIMIT is the contract's largest limit; smaller ones are tried only to go on checking a server
   // that refuses it.
   let limit = 0;
   let first: GetScfListSuccess | undefined;
-  for (const tried of [100, 50, 20, 10, 1]) {
+  for (const tried of [DEFAULT_MAX_LIMIT, 50, DEFAULT_LIMIT, 10, 1]) {
     const read = await fetch(0, tried);
     if ('page' in read) {
       limit = tried;
@@ -246,7 +247,7 @@ async function query(
 const asBody = (q: ListingQuery) => ({
   searchkey: q.searchkey,
   ...(q.offset === 0 ? {} : { offset: q.offset }),
-  ...(q.limit === 20 ? {} : { limit: q.limit }),
+  ...(q.limit === DEFAULT_LIMIT ? {} : { limit: q.limit }),
 });
 
 function toResult(check: keyof typeof OBSERVATION_CHECKS, finding: Finding, started: number): ObservationResult {
@@ -332,10 +333,10 @@ export async function runObservation(
         if (offset >= 0) windows.set(`${offset}/${limit}`, { offset, limit });
       };
       add(19, 3);
-      if (total > 101) add(99, 3);
+      if (total > DEFAULT_MAX_LIMIT + 1) add(DEFAULT_MAX_LIMIT - 1, 3);
       add(Math.floor(total / 2), 7);
-      add(total - 1, 20);
-      add(total, 20);
+      add(total - 1, DEFAULT_LIMIT);
+      add(total, DEFAULT_LIMIT);
       add(total + 7, 1);
       for (const body of windows.values()) if (!(await query(context, listing, body, found))) break;
     } else if (check === 'substring' || check === 'searchWindow') {
@@ -363,4 +364,15 @@ function misreadingOf(listing: ObservedListing, q: ListingQuery, page: GetScfLis
   if (show(CONTRACT_READING.answer(names, q)) === got) return undefined;
   const like = MISREADINGS.filter((r) => show(r.answer(names, q)) === got).map((r) => r.name);
   return like.length > 0 ? like.join(' or ') : undefined;
+}
+
+/**
+ * The observation checks, with their titles.
+ * @example observationChecks()[0].id // 'GSL-OBS-001'
+ */
+export function observationChecks(): { id: string; title: string }[] {
+  return (Object.keys(OBSERVATION_CHECKS) as (keyof typeof OBSERVATION_CHECKS)[]).map((check) => ({
+    id: observationId(check),
+    title: OBSERVATION_CHECKS[check],
+  }));
 }

@@ -1,3 +1,4 @@
+// Search keys for the observation checks: the readings of searchkey a server might have, and the queries that tell them apart.
 import { DEFAULT_LIMIT } from '../../mock-server/api-facts.js';
 import { type ListingQuery, matchesKey } from './listing-model.js';
 
@@ -172,7 +173,7 @@ export function planSearches(listing: readonly string[]): SearchPlan {
       lower.forEach((name, i) => {
         if (name.includes(needle)) positions.push(i);
       });
-      const beyondFirstPage = positions.some((i) => i >= 20);
+      const beyondFirstPage = positions.some((i) => i >= DEFAULT_LIMIT);
       const score = (beyondFirstPage ? 4 : 0) + (positions.length >= 2 ? 2 : 0) + (positions.length <= 60 ? 1 : 0);
       return { key, score };
     })

@@ -1,8 +1,10 @@
+// The server kit's flows stage: runs each flow's steps against the server and judges them.
 import type { ContractFlowCall } from '../../generated/schemas.js';
 import { API_PATHS } from '../../mock-server/api-facts.js';
 import { checkFlowBody, fill, flowState, type LoadedFlow, loadFlows, needsControl, ridOf } from '../flows.js';
 import { type RawRequest, type RawResponse, toCurl } from '../http.js';
-import { type CaseResult, redactResult, shorten } from '../results.js';
+import { redactResult } from '../redaction.js';
+import { type CaseResult, shorten } from '../results.js';
 
 /** What verifyFlows needs from the run it is part of. */
 export interface FlowRunOptions {

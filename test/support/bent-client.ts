@@ -1,4 +1,4 @@
-import type { ClientContext, ClientParams } from '../../contracts/client/verify-client.js';
+import type { ClientContext, ClientParams } from '../../contracts/client/adapter.js';
 import type { ContractClient } from '../../contracts/client/vitest.js';
 
 /** Ways to bend a correct client, one at a time, to show the kit's verdict on each. */

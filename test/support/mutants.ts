@@ -1,5 +1,5 @@
 import express from 'express';
-import type { ClientParams } from '../../contracts/client/verify-client.js';
+import type { ClientParams } from '../../contracts/client/adapter.js';
 import type { ContractClient } from '../../contracts/client/vitest.js';
 import { createScfClient } from '../../examples/typescript-client/client.js';
 import type { MockDataFile } from '../../generated/schemas.js';

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { ClientOutcome } from '../../../contracts/client/adapter.js';
 import {
   LIFECYCLE_CASES,
   type LifecycleCall,
@@ -6,7 +7,6 @@ import {
   runLifecycleCase,
   runLifecycleContract,
 } from '../../../contracts/client/token-lifecycle.js';
-import type { ClientOutcome } from '../../../contracts/client/verify-client.js';
 import { WechatApiError } from '../../../examples/typescript-client/client.js';
 import { createComponentClient } from '../../../examples/typescript-client/component-client.js';
 import { runCli } from '../../support/cli-process.js';
@@ -145,7 +145,7 @@ describe('verify-client --token-lifecycle', () => {
     ['the Python example', ['python3', 'examples/python-client/main.py']],
     ['the TypeScript example', ['node', 'examples/typescript-client/dist/main.js']],
   ])(
-    'passes %s on every lifecycle case (the standard ones: test/client-verify.test.ts)',
+    'passes %s on every lifecycle case (the standard ones: verify-client.test.ts)',
     { timeout: 120_000 },
     async (_name, command) => {
       const only = LIFECYCLE_CASES.flatMap((c) => ['--case', c.id]);

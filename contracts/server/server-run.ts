@@ -1,0 +1,109 @@
+// What the stages of a server verification share: its options and results, the request budget, and the run's senders.
+import type { ContractCall } from '../../generated/schemas.js';
+import { API_PATHS } from '../../mock-server/api-facts.js';
+import type { CaseVariables } from '../cases.js';
+import type { RawRequest, RawResponse } from '../http.js';
+import type { CaseResult } from '../results.js';
+import { shorten } from '../results.js';
+
+/** Options of verifyServer. */
+export interface VerifyServerOptions {
+  /** The server, e.g. http://127.0.0.1:4020 or https://api.weixin.qq.com. */
+  baseUrl: string;
+  /** A token the server accepts. Needed for a server without the control API. */
+  accessToken?: string;
+  /** An env on the server. Needed for a server without the control API. */
+  env?: string;
+  /** Sent as `Authorization: Bearer T` on every control request, for a mock started with --control-token. */
+  controlToken?: string;
+  /** Only these case ids. */
+  cases?: string[];
+  /** Most requests sent in all (default: 60 to a server that is not on loopback, 2000 on loopback). */
+  maxRequests?: number;
+  /** Per-request timeout (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** How much of an env's listing the observation checks read. */
+export interface ListingCoverage {
+  env: string;
+  /** Functions read. */
+  seen: number;
+  /** total_count as the server reported it. */
+  total: number;
+  complete: boolean;
+  /** The page size it was read with. */
+  pageLimit: number;
+  /** True when the kit arranged the env through the control API. */
+  arranged: boolean;
+}
+
+/** What a server verification found. */
+export interface ServerVerification {
+  /** False when the server did not answer at all (then no case ran). */
+  reachable: boolean;
+  unreachableBecause?: string;
+  control: boolean;
+  /** Set when the server has a control API that refused the kit (no or a wrong control token): nothing ran. */
+  controlRefused?: string;
+  results: CaseResult[];
+  requestsSent: number;
+  /** How much of the listing the observation checks saw. */
+  listing?: ListingCoverage;
+}
+
+/**
+ * The default request budget: small for a server on the network (the real API counts a daily
+ * quota), large on loopback, where reading an env of up to ~190,000 functions is cheap.
+ * @example defaultBudget(true) // 2000
+ */
+export function defaultBudget(loopback: boolean): number {
+  return loopback ? 2000 : 60;
+}
+
+/** The requests a run may still send; every request to the server takes one. */
+export class Budget {
+  sent = 0;
+  constructor(readonly limit: number) {}
+  take(): boolean {
+    if (this.sent >= this.limit) return false;
+    this.sent += 1;
+    return true;
+  }
+  get left(): number {
+    return this.limit - this.sent;
+  }
+}
+
+/** One run of verifyServer, as its stages see it. */
+export interface ServerRun {
+  options: VerifyServerOptions;
+  timeoutMs: number;
+  /** True when the server has the kit's control API (this mock, or a fake that implements it). */
+  controlApi: boolean;
+  vars: CaseVariables;
+  budget: Budget;
+  /** Sends a request to the API, within the budget. */
+  send(request: RawRequest): Promise<RawResponse>;
+  /** Sends a control request; throws when it is not answered with a 2xx. */
+  control(method: string, path: string, body?: unknown): Promise<void>;
+  /** True for the check ids the user asked for (all of them when none were named). */
+  selected(id: string): boolean;
+  /** Every WeChat answer the run received, for the Content-Type check. */
+  answers: { id: string; response: RawResponse }[];
+}
+
+/** The getscflist request for a contract call, against the given server. */
+export function buildRequest(baseUrl: string, call: ContractCall): RawRequest {
+  const url = new URL(API_PATHS.getscflist, baseUrl);
+  for (const [key, value] of Object.entries(call.query ?? {})) url.searchParams.set(key, value);
+  const body = call.raw_body ?? (call.body === undefined ? undefined : JSON.stringify(call.body));
+  const headers: Record<string, string> = {};
+  if (call.content_type ?? body !== undefined) headers['Content-Type'] = call.content_type ?? 'application/json';
+  return { method: call.method ?? 'POST', url: url.toString(), headers, body };
+}
+
+/** A server's answer (or its absence) in a line, for a report. */
+export function describeAnswer(res: RawResponse): string {
+  return res.kind === 'error' ? `no answer (${res.message})` : `HTTP ${res.status} ${shorten(res.text, 300)}`;
+}
