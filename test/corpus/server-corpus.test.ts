@@ -26,7 +26,10 @@ type Verdict = 'pass' | 'fail' | 'warn';
 type Mode = keyof CorpusServer['expected'];
 
 const dir = fileURLToPath(new URL('./servers/', import.meta.url));
-const manifest = JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as CorpusServer[];
+// Entries marked family (authorizer, invoke and function-management endpoints) wait for the kit's checks of those endpoints.
+const manifest = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as (CorpusServer & { family?: boolean })[]).filter(
+  (server) => server.family !== true,
+);
 const FIXTURE = { token: 'corpus-token-7f3a9c', env: 'corpus-env' };
 
 // The corpus servers answer getscflist only: the flows of the other endpoints are not theirs to pass.
