@@ -467,9 +467,9 @@ export interface Params {
 export interface ContractExpectation {
   errcode?: number;
   /**
-   * The message before the rid suffix.
+   * true: the message before the rid suffix is one the errcode catalogue (mock-server/error-codes.ts) records for this errcode, WeChat's later wordings included (the result notes which came back); for an errcode whose text no reference records, only the errcode (and rid, if asked) are compared. A string: that message, or any the catalogue records for the errcode.
    */
-  errmsg?: string;
+  errmsg?: true | string;
   /**
    * true: errmsg ends with " rid: <hex8>-<hex8>-<hex8>".
    */
@@ -562,6 +562,10 @@ export interface ContractFlowStep {
    * Seconds to move forward (0 to ten years).
    */
   advance_s?: number;
+  /**
+   * With a call: make the call once for each env the last describeenvs success listed (at most 10), with $LISTED_ENV set to it; every one must answer as expected.
+   */
+  each_listed_env?: true;
   push_ticket?: {
     component_appid: string;
     component_verify_ticket: string;
@@ -607,13 +611,17 @@ export interface ContractFlowCall {
 export interface ContractFlowExpectation {
   errcode: number;
   /**
-   * The message before the rid suffix.
+   * true: the message before the rid suffix is one the errcode catalogue (mock-server/error-codes.ts) records for this errcode, WeChat's later wordings included (the result notes which came back); for an errcode whose text no reference records, only the errcode (and rid, if asked) are compared. A string: that message, or any the catalogue records for the errcode.
    */
-  errmsg?: string;
+  errmsg?: true | string;
   /**
    * true: errmsg ends with " rid: <hex8>-<hex8>-<hex8>".
    */
   rid?: boolean;
+  /**
+   * Like body_includes, but an array holds each item given (matched on its keys) anywhere among its items, others allowed.
+   */
+  body_contains?: {};
   /**
    * Values the body must hold: objects match on the keys given, arrays element by element with the same length, anything else exactly.
    */

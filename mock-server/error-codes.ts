@@ -1,8 +1,20 @@
-// The one errcode catalogue: each WeChat errcode the mock can answer, its errmsg and when; also the rid format.
+// The one errcode catalogue: each WeChat errcode the mock can answer, its errmsg and when, the other wordings WeChat is recorded to send; also the rid format.
+
+/**
+ * What WeChat appends to some messages since about 2023, e.g. 40001's
+ * `invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r`:
+ * the documented text, a comma, then a hint (../shared/reference/wechat-behaviour.md records it for 40001 and 45009).
+ */
+const HINT_AFTER = ', ';
+
 /**
  * The one catalogue of WeChat errcodes this mock can answer: the message the real servers send
- * and the condition that makes the mock send it. Used by the route, the fault injector, the
- * contract cases and the docs' errcode table (docs/api-behaviour.md).
+ * (the documented text, which the mock sends), the later wordings the references record
+ * (`variants`: whole texts; `hinted`: the text may go on with `, <a hint>`, as WeChat's messages
+ * do since about 2023), `recorded: false` where no reference records a text (the mock's own
+ * words), and the condition that makes the mock send it. Used by the route, the fault injector,
+ * the contract kits (which accept every recorded wording) and the docs' errcode table
+ * (docs/api-behaviour.md).
  * @example ERROR_CODES['47001'].errmsg // 'data format error'
  */
 export const ERROR_CODES = {
@@ -12,6 +24,10 @@ export const ERROR_CODES = {
   },
   '40001': {
     errmsg: 'invalid credential, access_token is invalid or not latest',
+    variants: [
+      'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r',
+    ],
+    hinted: true,
     when: 'the data lists tokens and access_token is not one of them, or an issued component token was superseded by a newer one over 5 minutes (mock time) ago',
   },
   '40013': { errmsg: 'invalid appid', when: "api_component_token: component_appid is not in the data's components" },
@@ -19,7 +35,11 @@ export const ERROR_CODES = {
     errmsg: 'invalid appsecret',
     when: "api_component_token: component_appsecret is not the component's secret",
   },
-  '41002': { errmsg: 'appid missing', when: 'api_component_token: no component_appid, or an empty one' },
+  '41002': {
+    errmsg: 'appid missing',
+    recorded: false,
+    when: 'api_component_token: no component_appid, or an empty one',
+  },
   '41004': { errmsg: 'appsecret missing', when: 'api_component_token: no component_appsecret, or an empty one' },
   '61004': { errmsg: 'access clientip is not registered', when: 'a fault injected with POST /__mock/faults' },
   '61005': {
@@ -54,7 +74,11 @@ export const ERROR_CODES = {
     errmsg: 'empty post data',
     when: 'the body is empty (or only white space), on an endpoint that needs one',
   },
-  '45009': { errmsg: 'reach max api daily quota limit', when: 'a fault injected with POST /__mock/faults' },
+  '45009': {
+    errmsg: 'reach max api daily quota limit',
+    hinted: true,
+    when: 'a fault injected with POST /__mock/faults',
+  },
   '45011': {
     errmsg: 'api minute-quota reach limit mustslower retry next minute',
     when: 'a fault injected with POST /__mock/faults',
@@ -72,7 +96,58 @@ export const ERROR_CODES = {
   '-1000': { errmsg: 'system error', when: 'a fault injected with POST /__mock/faults' },
   '40014': { errmsg: 'invalid access_token', when: 'a fault injected with POST /__mock/faults' },
   '40101': { errmsg: 'missing parameter', when: 'rid/get: no rid in the body' },
-} as const satisfies Record<string, { errmsg: string; when: string }>;
+} as const satisfies Record<string, ErrcodeEntry>;
+
+/** One errcode of the catalogue. */
+export interface ErrcodeEntry {
+  /** The documented message, which the mock sends (before the rid). */
+  errmsg: string;
+  /** Other whole messages WeChat is recorded to send for this errcode. */
+  variants?: readonly string[];
+  /** true: WeChat may go on after the message with `, <a hint>` (since about 2023). */
+  hinted?: boolean;
+  /** false: no reference records this errcode's text; errmsg is the mock's own wording. */
+  recorded?: false;
+  /** When the mock answers it. */
+  when: string;
+}
+
+/** How an errmsg (its rid cut off) stands against the catalogue's wordings for its errcode. */
+export type ErrmsgMatch =
+  /** One of the recorded wordings: `wording` says which, in a few words. */
+  | { kind: 'recorded'; wording: string }
+  /** No reference records a text for this errcode (or the catalogue does not know it): not compared. */
+  | { kind: 'unrecorded' }
+  /** Not a recorded wording; `expected` lists them. */
+  | { kind: 'other'; expected: readonly string[] };
+
+/**
+ * The messages WeChat is recorded to send for an errcode, the documented one first; empty when
+ * no reference records one (so a message cannot be judged).
+ * @example recordedErrmsgs(40001).length // 2: the documented text and the longer one since 2023
+ */
+export function recordedErrmsgs(errcode: number): readonly string[] {
+  const entry = (ERROR_CODES as Record<string, ErrcodeEntry>)[String(errcode)];
+  if (!entry || entry.recorded === false) return [];
+  return [entry.errmsg, ...(entry.variants ?? [])];
+}
+
+/**
+ * Judges an errmsg (with its " rid: …" suffix already cut) against every wording the catalogue
+ * records for the errcode, so a server that sends WeChat's later wording is not failed for it.
+ * @example matchErrmsg(40001, 'invalid credential, access_token is invalid or not latest') // { kind: 'recorded', wording: 'the documented text' }
+ */
+export function matchErrmsg(errcode: number, text: string): ErrmsgMatch {
+  const entry = (ERROR_CODES as Record<string, ErrcodeEntry>)[String(errcode)];
+  const texts = recordedErrmsgs(errcode);
+  if (!entry || texts.length === 0) return { kind: 'unrecorded' };
+  if (text === entry.errmsg) return { kind: 'recorded', wording: 'the documented text' };
+  const variant = entry.variants?.indexOf(text) ?? -1;
+  if (variant !== -1) return { kind: 'recorded', wording: 'the longer text WeChat sends since about 2023' };
+  if (entry.hinted && text.startsWith(entry.errmsg + HINT_AFTER) && text.length > entry.errmsg.length + 2)
+    return { kind: 'recorded', wording: 'the documented text with a hint after it, as WeChat sends since about 2023' };
+  return { kind: 'other', expected: entry.hinted ? [...texts, `${entry.errmsg}${HINT_AFTER}<a hint>`] : texts };
+}
 
 /**
  * The catalogue's message for an errcode, or undefined for one it does not know.

@@ -37,7 +37,16 @@ export { answerDescribeEnvs } from './endpoints/describeenvs.js';
 export { answerGetScfList } from './endpoints/getscflist.js';
 export type { ApiCall, ApiState, Outcome } from './endpoints/request-rules.js';
 export { answerRidGet } from './endpoints/rid-get.js';
-export { ERROR_CODES, errmsgFor, errorBody, makeRid } from './error-codes.js';
+export {
+  ERROR_CODES,
+  type ErrcodeEntry,
+  type ErrmsgMatch,
+  errmsgFor,
+  errorBody,
+  makeRid,
+  matchErrmsg,
+  recordedErrmsgs,
+} from './error-codes.js';
 export { buildOpenApi } from './openapi.js';
 export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
