@@ -1,6 +1,7 @@
 // Checks a WeChat answer against a case's expectation and its paging invariants; shared by the server and client kits.
 import type { ContractExpectation, GetScfListRequest } from '../generated/schemas.js';
 import { DEFAULT_LIMIT, DEFAULT_MAX_LIMIT } from '../mock-server/api-facts.js';
+import { matchErrmsg } from '../mock-server/error-codes.js';
 import { describeErrors, formatIssues, isGetScfListSuccess, isWechatError } from '../mock-server/validation.js';
 import type { RawResponse } from './http.js';
 
@@ -9,11 +10,41 @@ const RID_SUFFIX = / rid: ([0-9a-f]{8})-[0-9a-f]{8}-[0-9a-f]{8}$/;
 const show = (value: unknown) => JSON.stringify(value);
 
 /**
+ * Judges an error's errmsg (its rid suffix cut) against what an expectation asks: `true`, any
+ * wording the errcode catalogue records for the errcode (WeChat's later ones included); a
+ * string, that text or any recorded wording. A note says which wording came back when it is not
+ * the documented one, or that the text was not compared because no reference records it.
+ * @example checkErrmsg(40001, true, 'invalid credential, access_token is invalid or not latest') // {}
+ */
+export function checkErrmsg(
+  errcode: number,
+  wanted: true | string | undefined,
+  text: string,
+): { problem?: string; note?: string } {
+  if (wanted === undefined) return {};
+  if (typeof wanted === 'string' && text === wanted) return {};
+  const match = matchErrmsg(errcode, text);
+  if (match.kind === 'recorded') {
+    return match.wording === 'the documented text'
+      ? {}
+      : { note: `errmsg ${show(text)} is ${match.wording} for ${errcode}: accepted` };
+  }
+  if (match.kind === 'unrecorded' && typeof wanted !== 'string')
+    return { note: `errmsg not compared: no reference records the text of errcode ${errcode}` };
+  const expected = match.kind === 'other' ? match.expected : [];
+  const texts = [...new Set([...(typeof wanted === 'string' ? [wanted] : []), ...expected])];
+  return {
+    problem: `errmsg ${show(text)} before the rid, expected ${texts.length > 1 ? `one of ${texts.map(show).join(', ')}` : show(texts[0])}`,
+  };
+}
+
+/**
  * Checks a parsed WeChat body against an expectation with an errcode: the errcode (a number),
- * the schema of a success or an error, errmsg and rid, total_count and names.
+ * the schema of a success or an error, errmsg and rid, total_count and names. Notes (which
+ * wording of errmsg came back) go to `notes` when given.
  * @example checkWechatBody({ errcode: 0, total_count: 2 }, body) // [] when it holds
  */
-export function checkWechatBody(expect: ContractExpectation, body: unknown): string[] {
+export function checkWechatBody(expect: ContractExpectation, body: unknown, notes?: string[]): string[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     return [`the body is ${show(body)}, not a JSON object`];
   const { errcode } = body as { errcode?: unknown };
@@ -25,9 +56,10 @@ export function checkWechatBody(expect: ContractExpectation, body: unknown): str
     if (!isWechatError(body))
       problems.push(`the error body breaks the error schema: ${formatIssues(describeErrors(isWechatError.errors))}`);
     const errmsg = String((body as { errmsg?: unknown }).errmsg);
-    const text = errmsg.replace(RID_SUFFIX, '');
-    if (expect.errmsg !== undefined && text !== expect.errmsg) {
-      problems.push(`errmsg ${show(text)} before the rid, expected ${show(expect.errmsg)}`);
+    if (errcode === expect.errcode) {
+      const { problem, note } = checkErrmsg(errcode, expect.errmsg, errmsg.replace(RID_SUFFIX, ''));
+      if (problem) problems.push(problem);
+      if (note) notes?.push(note);
     }
     if (expect.rid) {
       const rid = RID_SUFFIX.exec(errmsg);

@@ -12,6 +12,7 @@ import {
   isWechatError,
   type Validator,
 } from '../mock-server/validation.js';
+import { checkErrmsg } from './expectations.js';
 import envs from './flows/envs.json' with { type: 'json' };
 import keys from './flows/keys.json' with { type: 'json' };
 import rids from './flows/rids.json' with { type: 'json' };
@@ -52,6 +53,7 @@ export function checkFlowFile(file: string, value: unknown): LoadedFlow[] {
       if (!step.call && step.expect) throw new Error(`${where}: expect goes with a call`);
       if (step.call?.body !== undefined && step.call.raw_body !== undefined)
         throw new Error(`${where}: call has both body and raw_body`);
+      if (step.each_listed_env && !step.call) throw new Error(`${where}: each_listed_env goes with a call`);
     });
     if (flow.portable && flow.steps.some((step) => !step.call))
       throw new Error(`${file}: flows[${index}] (${flow.id}): a portable flow has only call steps`);
@@ -116,11 +118,25 @@ const SUCCESS: Record<string, Validator<unknown>> = {
 
 const RID_SUFFIX = / rid: ([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})$/;
 const show = (value: unknown) => JSON.stringify(value);
+const shortShow = (value: unknown) => {
+  const text = show(value) ?? 'undefined';
+  return text.length > 160 ? `${text.slice(0, 159)}…` : text;
+};
 
-/** Where `actual` differs from `wanted` (objects on wanted's keys, arrays element by element). */
-function differences(wanted: unknown, actual: unknown, path: string): string[] {
+/**
+ * Where `actual` differs from `wanted` (objects on wanted's keys; arrays element by element, or,
+ * with `anywhere`, each wanted item matching some item, others allowed).
+ */
+function differences(wanted: unknown, actual: unknown, path: string, anywhere = false): string[] {
   if (Array.isArray(wanted)) {
     if (!Array.isArray(actual)) return [`${path || 'the body'} is ${show(actual)}, expected an array`];
+    if (anywhere) {
+      return wanted.flatMap((item) =>
+        actual.some((got, i) => differences(item, got, `${path}[${i}]`, true).length === 0)
+          ? []
+          : [`${path} holds no item like ${show(item)} among its ${actual.length}: ${shortShow(actual)}`],
+      );
+    }
     if (actual.length !== wanted.length) return [`${path} has ${actual.length} items, expected ${wanted.length}`];
     return wanted.flatMap((item, i) => differences(item, actual[i], `${path}[${i}]`));
   }
@@ -128,7 +144,7 @@ function differences(wanted: unknown, actual: unknown, path: string): string[] {
     if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
       return [`${path || 'the body'} is ${show(actual)}, expected an object`];
     return Object.entries(wanted).flatMap(([key, inner]) =>
-      differences(inner, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key),
+      differences(inner, (actual as Record<string, unknown>)[key], path ? `${path}.${key}` : key, anywhere),
     );
   }
   return Object.is(wanted, actual) ? [] : [`${path} is ${show(actual)}, expected ${show(wanted)}`];
@@ -136,10 +152,16 @@ function differences(wanted: unknown, actual: unknown, path: string): string[] {
 
 /**
  * Checks the parsed body of a flow's call: the errcode (a number; none for a token success), the
- * endpoint's success schema or the error schema, errmsg and rid, and body_includes.
+ * endpoint's success schema or the error schema, errmsg (any wording the errcode catalogue
+ * records; which one goes to `notes`) and rid, body_includes and body_contains.
  * @example checkFlowBody('/cgi-bin/openapi/rid/get', { errcode: 76001 }, body) // [] when it holds
  */
-export function checkFlowBody(path: string, expect: ContractFlowExpectation, body: unknown): string[] {
+export function checkFlowBody(
+  path: string,
+  expect: ContractFlowExpectation,
+  body: unknown,
+  notes?: string[],
+): string[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     return [`the body is ${show(body)}, not a JSON object`];
   const { errcode } = body as { errcode?: unknown };
@@ -157,13 +179,18 @@ export function checkFlowBody(path: string, expect: ContractFlowExpectation, bod
     if (!isWechatError(body))
       problems.push(`the error body breaks the error schema: ${formatIssues(describeErrors(isWechatError.errors))}`);
     const errmsg = String((body as { errmsg?: unknown }).errmsg);
-    if (expect.errmsg !== undefined && errmsg.replace(RID_SUFFIX, '') !== expect.errmsg)
-      problems.push(`errmsg ${show(errmsg.replace(RID_SUFFIX, ''))} before the rid, expected ${show(expect.errmsg)}`);
+    if (answered === expect.errcode) {
+      const { problem, note } = checkErrmsg(answered, expect.errmsg, errmsg.replace(RID_SUFFIX, ''));
+      if (problem) problems.push(problem);
+      if (note) notes?.push(note);
+    }
     if (expect.rid && !RID_SUFFIX.test(errmsg))
       problems.push(`errmsg ${show(errmsg)} has no " rid: <hex8>-<hex8>-<hex8>" suffix`);
   }
   if (problems.length === 0 && expect.body_includes !== undefined)
     problems.push(...differences(expect.body_includes, body, ''));
+  if (problems.length === 0 && expect.body_contains !== undefined)
+    problems.push(...differences(expect.body_contains, body, '', true));
   return problems;
 }
 

@@ -53,6 +53,19 @@ function skipReason(flow: LoadedFlow, options: FlowRunOptions): string | undefin
   return undefined;
 }
 
+/** The most envs a step with each_listed_env calls with: the real API counts a daily quota. */
+const MOST_LISTED_ENVS = 10;
+
+/** The envs a describeenvs success lists, or undefined when the body lists none in that shape. */
+function envsListed(body: unknown): string[] | undefined {
+  const list = (body as { info_list?: unknown } | null)?.info_list;
+  if (!Array.isArray(list)) return undefined;
+  return list.flatMap((item) => {
+    const env = (item as { env?: unknown } | null)?.env;
+    return typeof env === 'string' ? [env] : [];
+  });
+}
+
 /** Runs one flow's steps in order; the first step that does not hold fails the flow. */
 async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseResult> {
   const started = performance.now();
@@ -60,8 +73,12 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
   const vars: Record<string, string> = { ...options.vars };
   const issued: string[] = [];
   const rids: string[] = [];
+  const notes: string[] = [];
   const done = (result: Omit<CaseResult, 'durationMs'>): CaseResult =>
-    redactResult({ ...result, durationMs: Math.round(performance.now() - started) }, [options.vars.TOKEN, ...issued]);
+    redactResult(
+      { ...result, ...(notes.length > 0 ? { notes } : {}), durationMs: Math.round(performance.now() - started) },
+      [options.vars.TOKEN, ...issued],
+    );
   try {
     if (options.controlApi) {
       // A fresh start for every flow: real time, no issued tokens or pushed tickets, no faults.
@@ -71,6 +88,7 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
   } catch (error) {
     return done({ ...base, status: 'fail', problems: [`could not arrange the state: ${(error as Error).message}`] });
   }
+  let listedEnvs: string[] | undefined;
   for (const [index, step] of flow.steps.entries()) {
     const where = `step ${index + 1}`;
     try {
@@ -88,39 +106,53 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
       });
     }
     if (!step.call || !step.expect) continue;
-    const call = fill(step.call, vars);
-    const request = buildRequest(options.baseUrl, call);
-    const res = await options.send(request);
-    const fail = (problems: string[]) =>
-      done({
+    if (step.each_listed_env && listedEnvs === undefined) {
+      return done({
         ...base,
         status: 'fail',
-        problems: problems.map((problem) => `${where} (${call.method ?? 'POST'} ${call.path}): ${problem}`),
-        actual: describe(res),
-        curl: toCurl(request, options.vars.TOKEN),
+        problems: [`${where}: no describeenvs success before it listed the envs to call with`],
       });
-    if (res.kind === 'error') return fail([`no answer: ${res.message}`]);
-    if (res.status !== 200)
-      return fail([`HTTP ${res.status}, expected 200: WeChat answers every outcome, errors included, with HTTP 200`]);
-    let body: unknown;
-    try {
-      body = JSON.parse(res.text);
-    } catch {
-      return fail([`the body is not JSON: ${shorten(res.text, 120)}`]);
     }
-    const problems = checkFlowBody(call.path, fill(step.expect, vars), body);
-    if (problems.length > 0) return fail(problems);
-    const token = (body as { component_access_token?: unknown }).component_access_token;
-    if (typeof token === 'string') {
-      issued.push(token);
-      vars.ISSUED_TOKEN = token;
-      vars[`ISSUED_TOKEN_${issued.length}`] = token;
-    }
-    const rid = ridOf(body);
-    if (rid) {
-      rids.push(rid);
-      vars.RID = rid;
-      vars[`RID_${rids.length}`] = rid;
+    for (const listed of step.each_listed_env ? (listedEnvs ?? []).slice(0, MOST_LISTED_ENVS) : [undefined]) {
+      if (listed !== undefined) vars.LISTED_ENV = listed;
+      const at = listed === undefined ? where : `${where}, env ${JSON.stringify(listed)} as describeenvs listed it`;
+      const call = fill(step.call, vars);
+      const request = buildRequest(options.baseUrl, call);
+      const res = await options.send(request);
+      const fail = (problems: string[]) =>
+        done({
+          ...base,
+          status: 'fail',
+          problems: problems.map((problem) => `${at} (${call.method ?? 'POST'} ${call.path}): ${problem}`),
+          actual: describe(res),
+          curl: toCurl(request, options.vars.TOKEN),
+        });
+      if (res.kind === 'error') return fail([`no answer: ${res.message}`]);
+      if (res.status !== 200)
+        return fail([`HTTP ${res.status}, expected 200: WeChat answers every outcome, errors included, with HTTP 200`]);
+      let body: unknown;
+      try {
+        body = JSON.parse(res.text);
+      } catch {
+        return fail([`the body is not JSON: ${shorten(res.text, 120)}`]);
+      }
+      const stepNotes: string[] = [];
+      const problems = checkFlowBody(call.path, fill(step.expect, vars), body, stepNotes);
+      notes.push(...stepNotes.map((note) => `${at}: ${note}`));
+      if (problems.length > 0) return fail(problems);
+      const token = (body as { component_access_token?: unknown }).component_access_token;
+      if (typeof token === 'string') {
+        issued.push(token);
+        vars.ISSUED_TOKEN = token;
+        vars[`ISSUED_TOKEN_${issued.length}`] = token;
+      }
+      const rid = ridOf(body);
+      if (rid) {
+        rids.push(rid);
+        vars.RID = rid;
+        vars[`RID_${rids.length}`] = rid;
+      }
+      if (call.path === API_PATHS.describeenvs) listedEnvs = envsListed(body) ?? listedEnvs;
     }
   }
   return done({ ...base, status: 'pass' });

@@ -152,6 +152,50 @@ const MUTANTS: [string, Mutation, string, RegExp][] = [
     'GSL-TOKEN-002',
     /HTTP 405, expected 200/,
   ],
+  [
+    "a newer token for one component supersedes every component's tokens",
+    (app) => {
+      const { registry, clock } = app.mock;
+      const state = registry.state.bind(registry);
+      registry.state = (token) => {
+        const own = state(token);
+        const list = registry.list();
+        const at = list.findIndex((t) => t.component_access_token === token);
+        const newer = list.slice(at + 1).some((t) => clock.now() - Date.parse(t.issued_at) >= 300_000);
+        return own === 'valid' && at !== -1 && newer ? 'superseded' : own;
+      };
+      return undefined;
+    },
+    'GSL-TOKEN-022',
+    /step 5 .*errcode 40001, expected 0/,
+  ],
+  [
+    'a pushed ticket keeps the age of the ticket it replaced',
+    (app) => {
+      const { registry, clock } = app.mock;
+      const issue = registry.issue.bind(registry);
+      registry.issue = (request) => {
+        const result = issue(request);
+        return 'errcode' in result || clock.view().offset_s < 43_200
+          ? result
+          : { errcode: 61005, reason: 'component_verify_ticket: aged from the first ticket' };
+      };
+      return undefined;
+    },
+    'GSL-TOKEN-024',
+    /step 4 .*errcode 61005, expected 0/,
+  ],
+  [
+    'describeenvs lists an env without cloud development, which getscflist refuses',
+    (app) => {
+      const { store } = app.mock;
+      const envs = store.envs.bind(store);
+      store.envs = () => envs().map((env) => ({ ...env, qbase: true }));
+      return undefined;
+    },
+    'GSL-ENVS-008',
+    /env "no-qbase-env" as describeenvs listed it .*errcode 85088, expected 0/,
+  ],
 ];
 
 describe('verify catches broken servers of the other endpoints', () => {
@@ -197,4 +241,122 @@ describe('a correct mock', () => {
     const { results } = await verifyServer({ baseUrl: mock.url, cases: MUTANTS.map(([, , id]) => id) });
     expect(results.map((r) => r.status)).toEqual(MUTANTS.map(() => 'pass'));
   });
+});
+
+const LONG_40001 =
+  'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r';
+
+/** The mock, answering 40001 with the longer text WeChat sends since about 2023. */
+function withLong40001(): RequestHandler {
+  return (_req, res, next) => {
+    const end = res.end.bind(res) as (chunk?: unknown, ...rest: unknown[]) => typeof res;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : undefined;
+      if (text?.startsWith('{"errcode":40001,')) {
+        const body = text.replace(
+          '"errmsg":"invalid credential, access_token is invalid or not latest',
+          `"errmsg":"${LONG_40001}`,
+        );
+        res.setHeader('Content-Length', Buffer.byteLength(body));
+        return end(body, ...rest);
+      }
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+    next();
+  };
+}
+
+async function listen(handler: RequestHandler | express.Express): Promise<{ url: string; server: Server }> {
+  const outer = express();
+  outer.use(handler);
+  const server = outer.listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+const STATELESS_DATA = {
+  tokens: { 'real-token': 'valid' as const },
+  envs: { 'my-env': { generate: 30 }, 'plain-env': { qbase: false } },
+};
+
+describe('a correct server whose 40001 errmsg is the longer text WeChat sends since 2023', () => {
+  it.each([true, false])('passes every check (control API: %s), saying which text came back', async (control) => {
+    const app = createApp({ control, data: control ? {} : STATELESS_DATA });
+    const outer = express();
+    outer.use(withLong40001());
+    outer.use(app);
+    const { url, server } = await listen(outer);
+    try {
+      const { results } = await verifyServer({
+        baseUrl: url,
+        ...(control ? {} : { accessToken: 'real-token', env: 'my-env' }),
+      });
+      expect(results.filter((r) => r.status === 'fail')).toEqual([]);
+      const noted = results.filter((r) =>
+        r.notes?.some((n) => n.includes('the longer text WeChat sends since about 2023')),
+      );
+      expect(noted.map((r) => r.id)).toEqual(expect.arrayContaining(['GSL-ERR-004', 'GSL-KEY-004']));
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
+
+/** Broken servers without a control API: what stateless verify must still catch with only a token and an env. */
+const STATELESS_MUTANTS: [string, Mutation, string, RegExp][] = [
+  [
+    'rid/get finds nothing',
+    (app) => {
+      app.mock.rids.get = () => undefined;
+      return undefined;
+    },
+    'GSL-RID-001',
+    /errcode 76001, expected 0/,
+  ],
+  [
+    'describeenvs lists an env without cloud development, which getscflist refuses',
+    (app) => {
+      const { store } = app.mock;
+      const envs = store.envs.bind(store);
+      store.envs = () => envs().map((env) => ({ ...env, qbase: true }));
+      return undefined;
+    },
+    'GSL-ENVS-008',
+    /env "plain-env" as describeenvs listed it .*errcode 85088, expected 0/,
+  ],
+  [
+    'an empty access_token hides the component_access_token beside it',
+    () => (req, _res, next) => {
+      const url = new URL(req.url, 'http://x');
+      if (url.searchParams.get('access_token') === '' && url.searchParams.get('component_access_token')) {
+        url.searchParams.delete('component_access_token');
+        req.url = `${url.pathname}${url.search}`;
+      }
+      next();
+    },
+    'GSL-KEY-005',
+    /errcode 41001, expected 0/,
+  ],
+];
+
+describe('without a control API, verify still catches', () => {
+  it.each(STATELESS_MUTANTS.map(([name, mutate, id, message]) => [name, mutate, id, message] as const))(
+    '%s (%s)',
+    async (_name, mutate, id, message) => {
+      const app = createApp({ control: false, data: STATELESS_DATA });
+      const outer = express();
+      const before = mutate(app);
+      if (before) outer.use(before);
+      outer.use(app);
+      const { url, server } = await listen(outer);
+      try {
+        const { results } = await verifyServer({ baseUrl: url, accessToken: 'real-token', env: 'my-env', cases: [id] });
+        expect(results).toHaveLength(1);
+        expect(results[0].status).toBe('fail');
+        expect(results[0].problems?.join('\n')).toMatch(message);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });
