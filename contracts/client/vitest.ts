@@ -50,7 +50,14 @@ export interface DescribeClientContractOptions {
 export function clientInvoker(createClient: DescribeClientContractOptions['createClient']): ClientInvoker {
   let clients = new Map<string, ContractClient>();
   const invoke: ClientInvoker = async (context, params) => {
-    const key = JSON.stringify([context.baseUrl, context.accessToken, context.timeoutMs, context.component?.appid]);
+    // A ticket WeChat pushed reaches a long-lived program as new configuration: a new client object.
+    const key = JSON.stringify([
+      context.baseUrl,
+      context.accessToken,
+      context.timeoutMs,
+      context.component?.appid,
+      context.component?.ticket,
+    ]);
     let client = clients.get(key);
     if (!client) {
       client = createClient(context);

@@ -17,7 +17,8 @@ function inProcess(
 ): LifecycleCall {
   const clients = new Map<string, ReturnType<typeof make>>();
   return async (context, params) => {
-    const key = `${context.baseUrl} ${context.component.appid}`;
+    // A pushed ticket reaches a long-lived program as new configuration: a new client object.
+    const key = `${context.baseUrl} ${context.component.appid} ${context.component.ticket}`;
     let client = clients.get(key);
     if (!client) {
       client = make(context);
@@ -51,7 +52,16 @@ interface Bugs {
   refreshOn?: readonly number[];
   retries?: number;
   retryTokenRequest?: boolean;
+  /** The retry uses the new token, but the cache keeps the old one (a cache file not rewritten). */
+  refreshNotKept?: boolean;
+  /** The first ticket seen for an appid is used ever after (a ticket cached across runs). */
+  ticketKept?: boolean;
+  /** Only the documented 40001 text means "refresh" (the errmsg compared, not the errcode). */
+  refreshByText?: boolean;
 }
+
+/** What a buggy client keeps across client objects, as a program keeps files across runs. */
+const kept = { tokens: new Map<string, string>(), tickets: new Map<string, string>() };
 
 function buggyClient(context: LifecycleContext, bugs: Bugs) {
   let cached: string | undefined;
@@ -68,7 +78,12 @@ function buggyClient(context: LifecycleContext, bugs: Bugs) {
   };
   const token = async (): Promise<string> => {
     if (cached && !bugs.noCache) return cached;
-    const { appid, secret, ticket } = context.component;
+    const { appid, secret } = context.component;
+    if (bugs.ticketKept && !kept.tickets.has(`${context.baseUrl} ${appid}`))
+      kept.tickets.set(`${context.baseUrl} ${appid}`, context.component.ticket);
+    const ticket = bugs.ticketKept
+      ? (kept.tickets.get(`${context.baseUrl} ${appid}`) as string)
+      : context.component.ticket;
     const body = { component_appid: appid, component_appsecret: secret, component_verify_ticket: ticket };
     try {
       cached = (await post(`${context.baseUrl}/cgi-bin/component/api_component_token`, body)).component_access_token;
@@ -78,25 +93,63 @@ function buggyClient(context: LifecycleContext, bugs: Bugs) {
     }
     return cached as string;
   };
+  const keptKey = `${context.baseUrl} ${context.component.appid}`;
+  if (bugs.refreshNotKept) cached = kept.tokens.get(keptKey);
   return {
     async getCloudFunctionList(params: object) {
+      let override: string | undefined;
       for (let attempt = 0; ; attempt++) {
-        const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${await token()}`;
+        const current = override ?? (await token());
+        if (bugs.refreshNotKept && !kept.tokens.has(keptKey)) kept.tokens.set(keptKey, current);
+        const url = `${context.baseUrl}/componenttcb/getscflist?access_token=${current}`;
         try {
           return await post(url, params);
         } catch (error) {
           const refresh =
-            error instanceof WechatApiError && (bugs.refreshOn ?? [40001, 40014, 42001]).includes(error.errcode);
+            error instanceof WechatApiError &&
+            (bugs.refreshOn ?? [40001, 40014, 42001]).includes(error.errcode) &&
+            !(bugs.refreshByText && error.errcode === 40001 && error.errmsg.split(' rid: ')[0] !== TEXT_40001);
           if (!refresh || attempt >= (bugs.retries ?? 1)) throw error;
+          const old = cached;
           cached = undefined;
+          if (bugs.refreshNotKept) {
+            override = await token();
+            cached = old;
+          }
         }
       }
     },
   };
 }
 
+const TEXT_40001 = 'invalid credential, access_token is invalid or not latest';
+
 describe('the token-lifecycle cases catch clients written wrong', () => {
   const mutants: [string, Bugs, string, RegExp][] = [
+    [
+      'a refreshed token used for the retry but not kept for the next run',
+      { refreshNotKept: true },
+      'GSL-LIFE-002',
+      /getscflist request \d+ carried an older token than the one the client last fetched/,
+    ],
+    [
+      'a refreshed token not kept, after another process refreshed',
+      { refreshNotKept: true },
+      'GSL-LIFE-003',
+      /3 token requests, expected 2/,
+    ],
+    [
+      'a ticket cached from the first run, used after WeChat pushed a newer one',
+      { ticketKept: true },
+      'GSL-LIFE-009',
+      /the WeChat failure errcode 61006, expected a result/,
+    ],
+    [
+      'a refresh decided by the errmsg text, not the errcode',
+      { refreshByText: true },
+      'GSL-LIFE-010',
+      /the WeChat failure errcode 40001, expected a result/,
+    ],
     ['a token fetched for every call', { noCache: true }, 'GSL-LIFE-001', /3 token requests, expected 1/],
     [
       '42001 not handled',
@@ -135,7 +188,7 @@ describe('the token-lifecycle cases catch clients written wrong', () => {
     const correct = inProcess((context) => buggyClient(context, {}));
     const results = await runLifecycleContract(correct, { cases: mutants.map(([, , id]) => id) });
     expect(results.map((r) => [r.id, r.status, r.problems])).toEqual(
-      [...new Set(mutants.map(([, , id]) => id))].map((id) => [id, 'pass', undefined]),
+      LIFECYCLE_CASES.filter((c) => mutants.some(([, , id]) => id === c.id)).map((c) => [c.id, 'pass', undefined]),
     );
   });
 });
@@ -182,6 +235,25 @@ describe('verify-client --token-lifecycle', () => {
     ]);
     expect(stdout).toContain('GSL-LIFE-001');
     expect(stdout).toContain('the client sent 3 token requests, expected 1');
+    expect(code).toBe(1);
+  });
+
+  it.each([
+    ['refresh-not-saved', 'GSL-LIFE-002', 'carried an older token than the one the client last fetched'],
+    ['ticket-saved', 'GSL-LIFE-009', 'the WeChat failure errcode 61006, expected a result'],
+  ])('fails a program whose disk cache has the bug %s, on %s', { timeout: 60_000 }, async (bug, id, message) => {
+    const { code, stdout } = await runCli([
+      'verify-client',
+      '--token-lifecycle',
+      '--case',
+      id,
+      '--',
+      'node',
+      'test/fixtures/clients/lifecycle-bug.mjs',
+      bug,
+    ]);
+    expect(stdout).toContain(`✗ ${id}`);
+    expect(stdout).toContain(message);
     expect(code).toBe(1);
   });
 
