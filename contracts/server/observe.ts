@@ -53,8 +53,9 @@ export const OBSERVATION_CHECKS = {
   windows: 'windows across page boundaries and at the end are exactly the same slice of the listing',
   substring: 'a substring of names in another case matches case-insensitively across the whole env',
   searchWindow: 'a search is paged after filtering: a window of the matches, total_count counting them all',
-  special: 'a key with characters special to patterns (. * ( + _ ?) matches literally',
-  nonAscii: 'a key beyond ASCII matches literally',
+  special:
+    'a key with characters special to patterns (. * ( + _ % ? \\) or white space around it matches literally, untrimmed',
+  nonAscii: 'a key beyond ASCII matches literally, its case ignored beyond ASCII too',
 } as const;
 
 const IDS: Record<keyof typeof OBSERVATION_CHECKS, string> = {
@@ -350,7 +351,7 @@ export async function runObservation(
     } else if (check === 'special') {
       for (const step of plan.special) if (!(await query(context, listing, asBody(step.query), found))) break;
     } else if (check === 'nonAscii') {
-      await query(context, listing, asBody(plan.nonAscii.query), found);
+      for (const step of plan.nonAscii) if (!(await query(context, listing, asBody(step.query), found))) break;
     }
     results.push(toResult(check, found, started));
   }

@@ -5,6 +5,12 @@ import { type ListingQuery, matchesKey } from './listing-model.js';
 /** A way a server might read searchkey and paging, right or wrong: its answer over a listing. */
 export interface Reading {
   name: string;
+  /**
+   * Which check's keys are chosen to tell it apart: 'pattern' (GSL-OBS-007: characters special to
+   * patterns, escapes and white space), 'beyond-ascii' (GSL-OBS-008); none: the substring and
+   * window checks.
+   */
+  keys?: 'pattern' | 'beyond-ascii';
   answer(names: readonly string[], query: ListingQuery): { names: string[]; total: number } | 'error';
 }
 
@@ -19,6 +25,7 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
 function patternReading(name: string, toRegExp: (key: string) => RegExp): Reading {
   return {
     name,
+    keys: 'pattern',
     answer(names, q) {
       let pattern: RegExp;
       try {
@@ -37,8 +44,11 @@ function patternReading(name: string, toRegExp: (key: string) => RegExp): Readin
 const wildcard = (key: string, many: string, one: string) =>
   new RegExp([...key].map((c) => (c === many ? '.*' : c === one ? '.' : escapeRegExp(c))).join(''), 'i');
 
-const filterReading = (name: string, keep: (n: string, key: string) => boolean): Reading => ({
+const asciiLower = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+
+const filterReading = (name: string, keep: (n: string, key: string) => boolean, keys?: Reading['keys']): Reading => ({
   name,
+  ...(keys ? { keys } : {}),
   answer: (names, q) =>
     pageOf(
       names.filter((n) => keep(n, q.searchkey)),
@@ -65,6 +75,18 @@ export const MISREADINGS: readonly Reading[] = [
   patternReading('case-sensitive regular expression', (key) => new RegExp(key)),
   patternReading('SQL LIKE (% and _ as wildcards)', (key) => wildcard(key, '%', '_')),
   patternReading('glob (* and ? as wildcards)', (key) => wildcard(key, '*', '?')),
+  filterReading('key trimmed of white space', (n, key) => matchesKey(n, key.trim()), 'pattern'),
+  filterReading('backslashes dropped', (n, key) => matchesKey(n, key.replace(/\\/g, '')), 'pattern'),
+  filterReading(
+    'case ignored for ASCII letters only',
+    (n, key) => asciiLower(n).includes(asciiLower(key)),
+    'beyond-ascii',
+  ),
+  filterReading(
+    'characters beyond ASCII dropped from the key',
+    (n, key) => matchesKey(n, key.replace(/[^\x00-\x7f]/g, '')),
+    'beyond-ascii',
+  ),
   filterReading('prefix only', (n, key) => n.toLowerCase().startsWith(key.toLowerCase())),
   filterReading('whole name only', (n, key) => n.toLowerCase() === key.toLowerCase()),
   {
@@ -112,7 +134,11 @@ function sample(names: readonly string[], most: number): string[] {
 const swapCase = (text: string) =>
   [...text].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join('');
 
-const SPECIAL = /[.*+?^${}()|[\]\\%_]/;
+const SPECIAL = /[.*+?^${}()|[\]\\%_ ]/;
+const BEYOND_ASCII = /[^\x20-\x7e]/;
+/** A letter beyond ASCII that has another case (É, ü), the kind an ASCII-only case fold misses. */
+const CASED_BEYOND_ASCII = /[^\x00-\x7f]/u;
+const hasCase = (c: string) => c.toLowerCase() !== c.toUpperCase();
 
 /** Picks the query (of the candidates, first wins ties) that tells the most misreadings apart. */
 function best(
@@ -136,10 +162,42 @@ export interface SearchPlan {
   substring?: { query: ListingQuery; caught: string[] };
   /** The same key, a window of its matches. */
   window?: { query: ListingQuery; caught: string[] };
-  /** Keys with characters special to patterns (regular expressions, LIKE, globs). */
+  /** Keys with characters special to patterns (regular expressions, LIKE, globs), backslashes and white space around. */
   special: { query: ListingQuery; caught: string[] }[];
-  /** A key with characters beyond ASCII. */
-  nonAscii: { query: ListingQuery; caught: string[] };
+  /** Keys with characters beyond ASCII (one with a letter whose case is swapped, where the names have one). */
+  nonAscii: { query: ListingQuery; caught: string[] }[];
+}
+
+/** The most keys GSL-OBS-007 sends: the real API counts a daily quota. */
+const MOST_SPECIAL_KEYS = 4;
+
+/**
+ * Keys from the candidate sets, first set first, each the one that tells the most readings still
+ * untold apart from the contract, until every reading is told or `most` keys are picked.
+ */
+function pickKeys(
+  names: readonly string[],
+  sources: Set<string>[],
+  readings: readonly Reading[],
+  most: number,
+): { query: ListingQuery; caught: string[] }[] {
+  const picked: { query: ListingQuery; caught: string[] }[] = [];
+  const toCatch = new Set(readings.map((r) => r.name));
+  for (const source of sources) {
+    while (picked.length < most && toCatch.size > 0) {
+      const left = readings.filter((r) => toCatch.has(r.name));
+      const next = best(
+        names,
+        [...source].map((key) => ({ ...DEFAULT_PAGE, searchkey: key })),
+        left,
+      );
+      if (!next || next.caught.length === 0) break;
+      picked.push(next);
+      for (const name of next.caught) toCatch.delete(name);
+      source.delete(next.query.searchkey);
+    }
+  }
+  return picked;
 }
 
 /**
@@ -201,7 +259,7 @@ export function planSearches(listing: readonly string[]): SearchPlan {
     );
   }
 
-  const patternReadings = MISREADINGS.filter((r) => /regular|LIKE|glob/.test(r.name));
+  const patternReadings = MISREADINGS.filter((r) => r.keys === 'pattern');
   const fromNames = new Set<string>();
   const made = new Set<string>();
   for (const name of names) {
@@ -220,33 +278,32 @@ export function planSearches(listing: readonly string[]): SearchPlan {
   for (const name of pool.slice(0, 40)) {
     const part = name.slice(1, 4);
     if (part.length < 3) continue;
-    for (const special of ['.', '_', '*', '?', '(', '+']) made.add(`${part[0]}${special}${part[2]}`);
+    for (const special of ['.', '_', '*', '?', '(', '+', '%']) made.add(`${part[0]}${special}${part[2]}`);
+    // A backslash between two letters of a name: dropped (or taken as an escape) it matches that name.
+    made.add(`${part[0]}\\${part[1]}`);
+    // White space around a piece of a name: trimmed, it matches that name.
+    made.add(` ${part} `);
   }
-  // Names with such characters come first: a key from a real name is the most telling.
-  const special: SearchPlan['special'] = [];
-  const toCatch = new Set(patternReadings.map((r) => r.name));
-  for (const source of [fromNames, made]) {
-    while (special.length < 2 && toCatch.size > 0) {
-      const left = patternReadings.filter((r) => toCatch.has(r.name));
-      const next = best(
-        names,
-        [...source].map((key) => ({ ...DEFAULT_PAGE, searchkey: key })),
-        left,
-      );
-      if (!next || next.caught.length === 0) break;
-      special.push(next);
-      for (const name of next.caught) toCatch.delete(name);
-      source.delete(next.query.searchkey);
-    }
-  }
+  const special = pickKeys(names, [fromNames, made], patternReadings, MOST_SPECIAL_KEYS);
   if (special.length === 0) special.push({ query: { ...DEFAULT_PAGE, searchkey: '.*(' }, caught: [] });
 
-  const nonAsciiName = names.find((n) => /[^\x20-\x7e]/.test(n));
-  let nonAsciiKey = '云函数';
-  if (nonAsciiName) {
-    const at = nonAsciiName.search(/[^\x20-\x7e]/);
-    nonAsciiKey = [...nonAsciiName.slice(at)].slice(0, 2).join('');
+  // Beyond ASCII: a piece of a name around a letter with case (its case swapped), and around any
+  // character beyond ASCII; else a key no name holds, whose answer is still known (none).
+  const beyondReadings = MISREADINGS.filter((r) => r.keys === 'beyond-ascii' || r.name === 'case-sensitive');
+  const cased = new Set<string>();
+  const other = new Set<string>();
+  for (const name of names) {
+    const chars = [...name];
+    chars.forEach((c, i) => {
+      if (!BEYOND_ASCII.test(c)) return;
+      const around = chars.slice(Math.max(0, i - 1), i + 3).join('');
+      if (CASED_BEYOND_ASCII.test(c) && hasCase(c)) cased.add(swapCase(around));
+      other.add(chars.slice(i, i + 2).join(''));
+    });
+    if (cased.size + other.size > 200) break;
   }
+  const beyond = pickKeys(names, [cased, other], beyondReadings, 2);
+  if (beyond.length === 0) beyond.push({ query: { ...DEFAULT_PAGE, searchkey: '云函数' }, caught: [] });
   const whole = (step: { query: ListingQuery }) => ({
     query: step.query,
     caught: misreadingsCaught(listing, step.query),
@@ -255,6 +312,6 @@ export function planSearches(listing: readonly string[]): SearchPlan {
     ...(substring ? { substring: whole(substring) } : {}),
     ...(window ? { window: whole(window) } : {}),
     special: special.map(whole),
-    nonAscii: whole({ query: { ...DEFAULT_PAGE, searchkey: nonAsciiKey } }),
+    nonAscii: beyond.map(whole),
   };
 }

@@ -22,6 +22,11 @@ export type ServerMutant =
   | 'ties by name descending'
   | 'searchkey as a regular expression'
   | 'searchkey as a prefix'
+  | 'searchkey as SQL LIKE'
+  | 'searchkey as a glob'
+  | 'searchkey trimmed'
+  | 'backslashes dropped from searchkey'
+  | 'case folded for ASCII only'
   | 'text/plain Content-Type'
   | 'charset=utf-8 Content-Type';
 
@@ -86,6 +91,28 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
   }
   if (mutant === 'searchkey as a prefix') {
     patch((env, q) => pageOf(env.functions, q, (name) => name.startsWith(q.searchkey?.toLowerCase() ?? '')));
+  }
+  const wildcards = (many: string, one: string) => (key: string) =>
+    new RegExp(
+      [...key].map((c) => (c === many ? '.*' : c === one ? '.' : c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join(''),
+      'i',
+    );
+  const searchBy = (keep: (name: string, key: string) => boolean) =>
+    patch((env, q) => {
+      const matches = q.searchkey
+        ? env.functions.filter((fn) => keep(fn.record.name, q.searchkey ?? ''))
+        : env.functions;
+      return { total_count: matches.length, functions: matches.slice(q.offset, q.offset + q.limit) };
+    });
+  const lower = (text: string) => text.toLowerCase();
+  if (mutant === 'searchkey as SQL LIKE') searchBy((name, key) => wildcards('%', '_')(key).test(name));
+  if (mutant === 'searchkey as a glob') searchBy((name, key) => wildcards('*', '?')(key).test(name));
+  if (mutant === 'searchkey trimmed') searchBy((name, key) => lower(name).includes(lower(key.trim())));
+  if (mutant === 'backslashes dropped from searchkey')
+    searchBy((name, key) => lower(name).includes(lower(key.replace(/\\/g, ''))));
+  if (mutant === 'case folded for ASCII only') {
+    const ascii = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+    searchBy((name, key) => ascii(name).includes(ascii(key)));
   }
   if (mutant === 'off-by-one paging') patch((env, q) => list(env, { ...q, offset: q.offset + 1 }));
   if (mutant === 'total_count of the page') {
