@@ -6,13 +6,15 @@ import errors from './cases/errors.json' with { type: 'json' };
 import faults from './cases/faults.json' with { type: 'json' };
 import invariants from './cases/invariants.json' with { type: 'json' };
 import listing from './cases/listing.json' with { type: 'json' };
+import search from './cases/search.json' with { type: 'json' };
 
 /**
  * The case files shipped in contracts/cases/, by file name.
- * @example Object.keys(CASE_FILES) // ['listing.json', 'errors.json', 'faults.json', 'invariants.json', 'client.json']
+ * @example Object.keys(CASE_FILES) // ['listing.json', 'search.json', 'errors.json', 'faults.json', 'invariants.json', 'client.json']
  */
 export const CASE_FILES: Record<string, unknown> = {
   'listing.json': listing,
+  'search.json': search,
   'errors.json': errors,
   'faults.json': faults,
   'invariants.json': invariants,

@@ -25,6 +25,8 @@ export interface Bends {
   staleCache?: boolean;
   /** Keeps answers by parameters (only) and serves them without asking again. */
   cacheFirst?: boolean;
+  /** Sends searchkey changed by this (trimmed, escaped, lower-cased…). */
+  searchkey?: (given: string) => string;
 }
 
 class WechatError extends Error {
@@ -47,6 +49,7 @@ export function bentClient(context: ClientContext, bends: Bends = {}): ContractC
   const once = async (params: ClientParams): Promise<unknown> => {
     const body: Record<string, unknown> = { ...params };
     if (bends.nullOptionals) for (const key of ['offset', 'limit', 'searchkey']) body[key] ??= null;
+    if (bends.searchkey && params.searchkey !== undefined) body.searchkey = bends.searchkey(params.searchkey);
     if (bends.refuseLimitFrom !== undefined && (params.limit ?? 20) >= bends.refuseLimitFrom) {
       throw new Error(`limit ${params.limit} refused before sending`);
     }

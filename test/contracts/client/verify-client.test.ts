@@ -225,6 +225,39 @@ describe('the client contract decides as a client author would', () => {
 
   it.each<[string, Bends, string, RegExp]>([
     [
+      'trimming searchkey',
+      { searchkey: (k) => k.trim() },
+      'GSL-SEARCH-026',
+      /searchkey sent as "total", expected " total "/,
+    ],
+    [
+      'escaping searchkey for SQL LIKE',
+      { searchkey: (k) => k.replace(/[%_\\]/g, '\\$&') },
+      'GSL-SEARCH-021',
+      /searchkey sent as "r\\\\_t", expected "r_t"/,
+    ],
+    ['lower-casing searchkey', { searchkey: (k) => k.toLowerCase() }, 'GSL-SEARCH-027', /searchkey sent as "über"/],
+    [
+      'dropping backslashes from searchkey',
+      { searchkey: (k) => k.replace(/\\/g, '') },
+      'GSL-SEARCH-023',
+      /sent as "np"/,
+    ],
+    ['percent-encoding searchkey', { searchkey: encodeURIComponent }, 'GSL-SEARCH-022', /sent as "k%25u"/],
+    [
+      'dropping characters beyond ASCII',
+      { searchkey: (k) => k.replace(/[^\x00-\x7f]/g, '') },
+      'GSL-SEARCH-028',
+      /sent as ""/,
+    ],
+  ])('fails a client %s, naming what it sent', async (_name, bends, id, problem) => {
+    const [result] = await verdict(bends, [id]);
+    expect(result.status).toBe('fail');
+    expect(result.problems?.join('\n')).toMatch(problem);
+  });
+
+  it.each<[string, Bends, string, RegExp]>([
+    [
       'refusing a valid limit (100)',
       { refuseLimitFrom: 100 },
       'GSL-PAGE-007',
