@@ -17,6 +17,7 @@ async function checkAnswer(
   sent: RawRequest,
   fetchRaw: (body: string) => Promise<RawResponse>,
   listing: ObservedListing | undefined,
+  notes: string[] = [],
 ): Promise<string[]> {
   // Without arranged data an observable case's total_count and names come from the listing.
   const expect = listing ? { errcode: 0 } : c.expect;
@@ -49,7 +50,7 @@ async function checkAnswer(
   } catch {
     return [`the body is not JSON: ${shorten(res.text, 120)}`];
   }
-  const problems = checkWechatBody(expect, body);
+  const problems = checkWechatBody(expect, body, notes);
   const errcode = (body as { errcode?: unknown }).errcode;
   if (c.expect.errcode === 40001 && errcode === 0) {
     problems.push(
@@ -147,12 +148,14 @@ export async function runCases(
     const curl = toCurl(request, vars.TOKEN);
     const res = await send(request);
     if (c.expect.errcode !== undefined) answers.push({ id: c.id, response: res });
+    const notes: string[] = [];
     const problems = await checkAnswer(
       c,
       res,
       request,
       (body) => send({ ...request, body }),
       useListing ? listing : undefined,
+      notes,
     );
     if (controlApi && c.state?.fault && (c.state.fault.times ?? 1) === 1 && problems.length === 0) {
       // A fault is for its `times` requests only: the next one is served normally.
@@ -163,10 +166,11 @@ export async function runCases(
       }
     }
     const durationMs = Math.round(performance.now() - started);
+    const extras = notes.length > 0 ? { notes } : {};
     const result: CaseResult =
       problems.length === 0
-        ? { ...base, status: 'pass', durationMs }
-        : { ...base, status: 'fail', problems, actual: describeAnswer(res), curl, durationMs };
+        ? { ...base, status: 'pass', durationMs, ...extras }
+        : { ...base, status: 'fail', problems, ...extras, actual: describeAnswer(res), curl, durationMs };
     results.push(redactResult(result, [vars.TOKEN]));
   }
   return results;

@@ -1,6 +1,7 @@
 // The observation stage of verify: reads an env's listing and checks paging, order and search against it.
 import type { CloudFunction } from '../../generated/schemas.js';
 import type { LoadedCase } from '../cases.js';
+import { loadFlows, needsControl } from '../flows.js';
 import { sendRaw, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
 import type { CaseResult } from '../results.js';
@@ -56,9 +57,13 @@ export async function runObservationStage(run: ServerRun, cases: readonly Loaded
       };
     }
   }
-  // The listing gets what the rest of the run does not need (about 14 observation requests, one
-  // per case that can run, a few more for invariants), and at least a third of what is left.
-  const planned = 17 + cases.filter((c) => !skipReason(c, options, controlApi)).length;
+  // The listing gets what the rest of the run does not need (about 20 observation requests, one
+  // per case that can run, a few more for invariants, the flows that can run and their endpoint
+  // probes), and at least a third of what is left.
+  const flowCalls = loadFlows()
+    .filter((flow) => selected(flow.id) && (controlApi || !needsControl(flow)))
+    .reduce((sum, flow) => sum + flow.steps.filter((step) => step.call).length, 0);
+  const planned = 20 + cases.filter((c) => !skipReason(c, options, controlApi)).length + flowCalls + 3;
   const spare = budget.left - planned;
   const observed = await runObservation(
     {
