@@ -32,8 +32,18 @@ const manifest = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as (Co
 );
 const FIXTURE = { token: 'corpus-token-7f3a9c', env: 'corpus-env' };
 
-// The corpus servers answer getscflist only: the flows of the other endpoints are not theirs to pass.
+// The first corpus servers answer getscflist only: the flows (the other endpoints, and the token's
+// query keys) are not theirs to pass. A server that serves api_component_token speaks the whole
+// family (test/corpus/servers/README.md), and the flows are checked too.
 const GETSCFLIST_CHECKS = [...serverChecks(), ...loadCases()].map((c) => c.id);
+const FLOW_CHECKS = loadFlows().map((flow) => flow.id);
+
+/** True when the server serves the other endpoints too: api_component_token answers, not HTTP 404. */
+async function servesFamily(url: string): Promise<boolean> {
+  const res = await fetch(new URL(API_PATHS.componentToken, url), { method: 'POST', body: '{}' });
+  await res.arrayBuffer();
+  return res.status !== 404;
+}
 
 const running = new Set<ChildProcess>();
 afterAll(() => {
@@ -88,7 +98,7 @@ const summary = (results: CaseResult[]) =>
 
 describe('the server corpus manifest', () => {
   it('names, for every buggy server, the checks that must catch its bug', () => {
-    const ids = new Set(GETSCFLIST_CHECKS);
+    const ids = new Set([...GETSCFLIST_CHECKS, ...FLOW_CHECKS]);
     for (const server of manifest.filter((s) => s.bug !== null)) {
       expect((server.catches ?? []).length, `${server.name} names no check`).toBeGreaterThan(0);
       for (const id of server.catches ?? []) expect(ids.has(id), `${server.name} names ${id}`).toBe(true);
@@ -100,10 +110,11 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
   it.each(manifest)('$name', async (server) => {
     const { url, stop } = await start(server.file, mode);
     try {
+      const family = await servesFamily(url);
       const { control, results } = await verifyServer({
         baseUrl: url,
         ...(mode === 'control' ? {} : { accessToken: FIXTURE.token, env: FIXTURE.env }),
-        cases: GETSCFLIST_CHECKS,
+        cases: family ? [...GETSCFLIST_CHECKS, ...FLOW_CHECKS] : GETSCFLIST_CHECKS,
       });
       expect(control).toBe(mode === 'control');
       const expected = server.expected[mode];

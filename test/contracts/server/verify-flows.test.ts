@@ -183,7 +183,7 @@ const MUTANTS: [string, Mutation, string, RegExp][] = [
       return undefined;
     },
     'GSL-TOKEN-024',
-    /step 4 .*errcode 61005, expected 0/,
+    /step 6 .*errcode 61005, expected 0/,
   ],
   [
     'describeenvs lists an env without cloud development, which getscflist refuses',
