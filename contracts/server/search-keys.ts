@@ -84,7 +84,7 @@ export const MISREADINGS: readonly Reading[] = [
   ),
   filterReading(
     'characters beyond ASCII dropped from the key',
-    (n, key) => matchesKey(n, key.replace(/[^\x00-\x7f]/g, '')),
+    (n, key) => matchesKey(n, key.replace(/[\u{80}-\u{10FFFF}]/gu, '')),
     'beyond-ascii',
   ),
   filterReading('prefix only', (n, key) => n.toLowerCase().startsWith(key.toLowerCase())),
@@ -137,7 +137,7 @@ const swapCase = (text: string) =>
 const SPECIAL = /[.*+?^${}()|[\]\\%_ ]/;
 const BEYOND_ASCII = /[^\x20-\x7e]/;
 /** A letter beyond ASCII that has another case (É, ü), the kind an ASCII-only case fold misses. */
-const CASED_BEYOND_ASCII = /[^\x00-\x7f]/u;
+const CASED_BEYOND_ASCII = /[\u{80}-\u{10FFFF}]/u;
 const hasCase = (c: string) => c.toLowerCase() !== c.toUpperCase();
 
 /** Picks the query (of the candidates, first wins ties) that tells the most misreadings apart. */
