@@ -33,13 +33,13 @@ const manifest = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as (Co
 const FIXTURE = { token: 'corpus-token-7f3a9c', env: 'corpus-env' };
 
 // The first corpus servers answer getscflist only: the flows (the other endpoints, and the token's
-// query keys) are not theirs to pass. A server that serves api_component_token speaks the whole
-// family (test/corpus/servers/README.md), and the flows are checked too.
+// query keys) are not theirs to pass. A server that serves api_component_token too speaks the four
+// endpoints (test/corpus/servers/README.md), and the flows are checked as well.
 const GETSCFLIST_CHECKS = [...serverChecks(), ...loadCases()].map((c) => c.id);
 const FLOW_CHECKS = loadFlows().map((flow) => flow.id);
 
 /** True when the server serves the other endpoints too: api_component_token answers, not HTTP 404. */
-async function servesFamily(url: string): Promise<boolean> {
+async function servesOtherEndpoints(url: string): Promise<boolean> {
   const res = await fetch(new URL(API_PATHS.componentToken, url), { method: 'POST', body: '{}' });
   await res.arrayBuffer();
   return res.status !== 404;
@@ -110,11 +110,11 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
   it.each(manifest)('$name', async (server) => {
     const { url, stop } = await start(server.file, mode);
     try {
-      const family = await servesFamily(url);
+      const others = await servesOtherEndpoints(url);
       const { control, results } = await verifyServer({
         baseUrl: url,
         ...(mode === 'control' ? {} : { accessToken: FIXTURE.token, env: FIXTURE.env }),
-        cases: family ? [...GETSCFLIST_CHECKS, ...FLOW_CHECKS] : GETSCFLIST_CHECKS,
+        cases: others ? [...GETSCFLIST_CHECKS, ...FLOW_CHECKS] : GETSCFLIST_CHECKS,
       });
       expect(control).toBe(mode === 'control');
       const expected = server.expected[mode];
