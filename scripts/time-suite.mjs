@@ -1,0 +1,63 @@
+// Times the whole suite (npm test) and the inner loop (npm run test:unit): N runs each, prints the median wall times.
+// Usage: npm run time:suite [-- --runs N]   (default 3 runs; the machine's load average is printed with each run)
+import { spawn } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) {
+  console.error(`time-suite: --runs must be a whole number of at least 1, got ${JSON.stringify(values.runs)}`);
+  process.exit(2);
+}
+
+const COMMANDS = [
+  { name: 'npm test', args: ['test'] },
+  { name: 'npm run test:unit', args: ['run', 'test:unit'] },
+];
+
+/** Runs one npm command with its output hidden; resolves with its wall time and exit code. */
+function timed(args) {
+  return new Promise((resolve) => {
+    const started = performance.now();
+    const child = spawn('npm', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr = (stderr + chunk).slice(-4000);
+    });
+    child.on('close', (code) => resolve({ seconds: (performance.now() - started) / 1000, code, stderr }));
+  });
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
+
+let failed = false;
+const summary = [];
+for (const { name, args } of COMMANDS) {
+  const times = [];
+  for (let i = 1; i <= runs; i++) {
+    const before = load();
+    const { seconds, code, stderr } = await timed(args);
+    times.push(seconds);
+    console.log(
+      `${name} run ${i}/${runs}: ${seconds.toFixed(1)} s, exit ${code} (load average before ${before}, after ${load()})`,
+    );
+    if (code !== 0) {
+      failed = true;
+      console.log(stderr.trimEnd());
+    }
+  }
+  summary.push(
+    `${name}: median ${median(times).toFixed(1)} s of ${runs} (${times.map((t) => t.toFixed(1)).join(', ')})`,
+  );
+}
+console.log(summary.join('\n'));
+process.exitCode = failed ? 1 : 0;
