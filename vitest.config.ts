@@ -5,6 +5,12 @@ import { CORPUS_TESTS, E2E_TESTS } from './test/support/test-projects.js';
 // Tests start real servers and child processes on 2 shared cores: generous timeouts.
 const shared = { testTimeout: 20_000, hookTimeout: 30_000 };
 
+// Vitest runs one group (sequence.groupOrder) after another, each with one worker count. The in-process tier is
+// CPU-bound: one worker per core, first, so a broken rule shows within seconds. The e2e tests and the corpora
+// mostly wait (on child processes, sockets, slow answers) and share the second group, one worker over the cores;
+// within it the corpus files start first (projects sort by name), as the client corpus is the longest file.
+const WAITING = { maxWorkers: 3, sequence: { groupOrder: 1 } };
+
 export default defineConfig({
   test: {
     // Once for the whole run, whichever projects it runs (vitest runs the root globalSetup even with
@@ -17,30 +23,19 @@ export default defineConfig({
           name: 'unit',
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...E2E_TESTS, ...CORPUS_TESTS],
-          // CPU-bound (supertest, pure functions): one worker per core.
           maxWorkers: 2,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         test: {
           ...shared,
+          ...WAITING,
           name: 'e2e',
           include: E2E_TESTS.map((entry) => (entry.endsWith('/**') ? `${entry}/*.test.ts` : entry)),
-          // Mostly waiting on child processes and sockets: one more worker than cores.
-          maxWorkers: 3,
-          sequence: { groupOrder: 1 },
         },
       },
-      {
-        test: {
-          ...shared,
-          name: 'corpus',
-          include: CORPUS_TESTS,
-          // Two files, each running its entries concurrently inside.
-          maxWorkers: 2,
-          sequence: { groupOrder: 2 },
-        },
-      },
+      { test: { ...shared, ...WAITING, name: 'corpus', include: CORPUS_TESTS } },
     ],
   },
 });
