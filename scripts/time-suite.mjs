@@ -4,7 +4,13 @@ import { spawn } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } });
+let values;
+try {
+  ({ values } = parseArgs({ options: { runs: { type: 'string', default: '3' } } }));
+} catch (error) {
+  console.error(`time-suite: ${error.message} (usage: npm run time:suite -- --runs N)`);
+  process.exit(2);
+}
 const runs = Number(values.runs);
 if (!Number.isInteger(runs) || runs < 1) {
   console.error(`time-suite: --runs must be a whole number of at least 1, got ${JSON.stringify(values.runs)}`);
