@@ -1,7 +1,9 @@
 // Times the whole suite (npm test) and the inner loop (npm run test:unit): N runs each, prints the median wall times.
 // Usage: npm run time:suite [-- --runs N]   (default 3 runs; the machine's load average is printed with each run)
 import { spawn } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 
 let values;
@@ -22,16 +24,18 @@ const COMMANDS = [
   { name: 'npm run test:unit', args: ['run', 'test:unit'] },
 ];
 
-/** Runs one npm command with its output hidden; resolves with its wall time and exit code. */
-function timed(args) {
+/** Runs one npm command with its output kept in a log file; resolves with its wall time and exit code. */
+function timed(args, log) {
   return new Promise((resolve) => {
     const started = performance.now();
-    const child = spawn('npm', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    child.stderr.on('data', (chunk) => {
-      stderr = (stderr + chunk).slice(-4000);
+    const out = createWriteStream(log);
+    const child = spawn('npm', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.pipe(out, { end: false });
+    child.stderr.pipe(out, { end: false });
+    child.on('close', (code) => {
+      out.end();
+      resolve({ seconds: (performance.now() - started) / 1000, code });
     });
-    child.on('close', (code) => resolve({ seconds: (performance.now() - started) / 1000, code, stderr }));
   });
 }
 
@@ -45,25 +49,27 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
+const logs = mkdtempSync(join(tmpdir(), 'time-suite-'));
 let failed = false;
 const summary = [];
 for (const { name, args } of COMMANDS) {
   const times = [];
   for (let i = 1; i <= runs; i++) {
     const before = load();
-    const { seconds, code, stderr } = await timed(args);
+    const log = join(logs, `${args.at(-1)}-${i}.log`);
+    const { seconds, code } = await timed(args, log);
     times.push(seconds);
     console.log(
       `${name} run ${i}/${runs}: ${seconds.toFixed(1)} s, exit ${code} (load average before ${before}, after ${load()})`,
     );
     if (code !== 0) {
       failed = true;
-      console.log(stderr.trimEnd());
+      console.log(`  failed: its output is in ${log}`);
     }
   }
   summary.push(
     `${name}: median ${median(times).toFixed(1)} s of ${runs} (${times.map((t) => t.toFixed(1)).join(', ')})`,
   );
 }
-console.log(summary.join('\n'));
+console.log(`${summary.join('\n')}\n(each run's output: ${logs})`);
 process.exitCode = failed ? 1 : 0;
