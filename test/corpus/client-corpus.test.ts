@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../../contracts/results.js';
-import { clientCases, runClientContract } from '../../contracts/client/verify-client.js';
+import { clientCases } from '../../contracts/client/call-plan.js';
+import { runClientContract } from '../../contracts/client/verify-client.js';
 import { type ContractClient, clientInvoker } from '../../contracts/client/vitest.js';
 import { runCli } from '../support/cli-process.js';
 
