@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../../contracts/results.js';
 import { clientCases } from '../../contracts/client/call-plan.js';
+import { LIFECYCLE_CASES } from '../../contracts/client/token-lifecycle.js';
 import { runClientContract } from '../../contracts/client/verify-client.js';
 import { type ContractClient, clientInvoker } from '../../contracts/client/vitest.js';
 import { runCli } from '../support/cli-process.js';
@@ -25,6 +26,8 @@ interface CorpusEntry {
   bug: string | null;
   /** Cases named for the bug: wherever the verdict is fail, at least one of them is among the failures. */
   catches?: string[];
+  /** Given component credentials instead of a token: run with --token-lifecycle. */
+  tokenLifecycle?: boolean;
 }
 
 /** A bug failed only by some unrelated case would hide the kit missing that bug. */
@@ -52,7 +55,7 @@ describe('the client corpus', () => {
   });
 
   it('names, for every buggy client, the cases that must catch its bug', () => {
-    const ids = new Set(clientCases().map((c) => c.id));
+    const ids = new Set([...clientCases(), ...LIFECYCLE_CASES].map((c) => c.id));
     for (const entry of manifest.filter((e) => e.bug !== null)) {
       expect((entry.catches ?? []).length, `${entry.name} names no case`).toBeGreaterThan(0);
       // A failing run is given only the named cases: a name that is no client case would run nothing.
@@ -84,6 +87,7 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
         runCli(
           [
             'verify-client',
+            ...(entry.tokenLifecycle ? ['--token-lifecycle'] : []),
             ...(casesFor(entry) ?? []).flatMap((id) => ['--case', id]),
             '--',
             ...argv(entry),
