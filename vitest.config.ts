@@ -1,12 +1,41 @@
-import { defineConfig } from 'vitest/config';
+// The three test projects: unit (in-process, the inner loop), e2e (processes, CLI, browser, containers), corpus.
+import { configDefaults, defineConfig } from 'vitest/config';
+import { CORPUS_TESTS, E2E_TESTS } from './test/support/test-projects.js';
+
+// Tests start real servers and child processes on 2 shared cores: generous timeouts.
+const shared = { testTimeout: 20_000, hookTimeout: 30_000 };
+
+// Vitest runs one group (sequence.groupOrder) after another, each with one worker count. The in-process tier is
+// CPU-bound: one worker per core, first, so a broken rule shows within seconds. The e2e tests and the corpora
+// mostly wait (on child processes, sockets, slow answers) and share the second group, one worker over the cores;
+// within it the corpus files start first (projects sort by name), as the client corpus is the longest file.
+const WAITING = { maxWorkers: 3, sequence: { groupOrder: 1 } };
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
-    // Tests start real servers and child processes; 2 cores are shared by all of them.
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    // Fails the run when a test leaves a process or a temp folder behind.
+    // Once for the whole run, whichever projects it runs (vitest runs the root globalSetup even with
+    // --project): fails the run when a test leaves a process or a temp folder behind.
     globalSetup: ['test/support/leak-check.ts'],
+    projects: [
+      {
+        test: {
+          ...shared,
+          name: 'unit',
+          include: ['test/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...E2E_TESTS, ...CORPUS_TESTS],
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        test: {
+          ...shared,
+          ...WAITING,
+          name: 'e2e',
+          include: E2E_TESTS.map((entry) => (entry.endsWith('/**') ? `${entry}/*.test.ts` : entry)),
+        },
+      },
+      { test: { ...shared, ...WAITING, name: 'corpus', include: CORPUS_TESTS } },
+    ],
   },
 });
