@@ -137,9 +137,9 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
     });
 
     it('has a health check that fails when the mock does not answer', async () => {
-      const result = await engine.podman(['exec', container, 'node', CLI, 'health', '--url', 'http://127.0.0.1:1/']);
+      const result = await engine.podman(['exec', container, 'node', CLI, 'health', '--url', 'http://127.0.0.1:2/']);
       expect(result.code).not.toBe(0);
-      expect(result.stderr).toContain('127.0.0.1:1');
+      expect(result.stderr).toContain('127.0.0.1:2');
     });
   });
 
