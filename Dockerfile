@@ -38,7 +38,8 @@ ENV NODE_ENV=production \
 USER node
 EXPOSE 4020
 # Node itself asks the public health endpoint: no curl in the image, and it answers in every mode.
-HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+# The timeout leaves room for a Node process to start on a busy machine.
+HEALTHCHECK --interval=10s --timeout=5s --start-period=5s --retries=3 \
     CMD ["node", "/app/dist/mock-server/cli.js", "health"]
 # The mock is PID 1 and handles SIGTERM itself (closes the server, exits 0).
 STOPSIGNAL SIGTERM

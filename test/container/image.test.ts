@@ -102,7 +102,10 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
       const result = await engine.podman(['healthcheck', 'run', container]);
       return result.code === 0 ? 'healthy' : undefined;
     }, 20_000);
-    return verdict ?? (await engine.podman(['healthcheck', 'run', container])).stdout.trim();
+    if (verdict) return verdict;
+    const last = await engine.podman(['healthcheck', 'run', container]);
+    const state = await engine.podman(['inspect', container, '--format', '{{.State.Status}} {{json .State.Health}}']);
+    return `exit ${last.code}: ${last.stdout.trim()} ${last.stderr.trim()} (${state.stdout.trim()})`;
   }
 
   describe('started with no arguments', () => {
@@ -233,7 +236,8 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
       ]);
       expect(result.stdout).toMatch(/\d+ passed, 0 failed/);
       expect(result.stdout).not.toContain('request budget');
-      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stderr).not.toContain('wechat-scf-kit:');
+      expect(result.code).toBe(0);
     });
   });
 
