@@ -135,6 +135,18 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
       expect(uid).toMatch(/^\d+$/);
     });
 
+    it('holds production dependencies only, no npm cache and no trace of the build secret', async () => {
+      const script = `const fs = require('node:fs');
+        process.stdout.write(JSON.stringify(['/app/node_modules/express', '/app/node_modules/typescript',
+          '/app/node_modules/vitest', '/root/.npm', '/home/node/.npm', '/run/secrets/npm_ca'].filter((p) => fs.existsSync(p))))`;
+      expect(JSON.parse(await engine.ok(['exec', container, 'node', '-e', script]))).toEqual([
+        '/app/node_modules/express',
+      ]);
+      const config = await engine.ok(['image', 'inspect', image, '--format', '{{json .Config.Env}}']);
+      expect(config).not.toContain('NODE_EXTRA_CA_CERTS');
+      expect(await engine.ok(['history', '--no-trunc', image])).not.toContain('BEGIN CERTIFICATE');
+    });
+
     it('turns healthy with the control API off', async () => {
       expect(await healthVerdict(container)).toBe('healthy');
     });
