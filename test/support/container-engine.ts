@@ -156,7 +156,7 @@ export class Podman {
   /**
    * Builds a base image without a registry: this machine's own Node binary, npm, a shell and the shared
    * libraries they load, laid out as the official Node image lays them out (Node in /usr/local/bin, a user
-   * named node with uid 1000), imported from a tar stream.
+   * named node with uid 1000), imported from a tar file.
    */
   async buildOfflineBase(reference: string): Promise<void> {
     const root = join(this.folder, 'rootfs');
