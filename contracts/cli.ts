@@ -37,7 +37,9 @@ Options:
   --access-token T     a token the server accepts (needed without the control API)
   --env ENV            an env on the server (needed without the control API)
   --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
-  --max-requests N     most requests to send (default 60, or 2000 to a server on loopback)
+                       (default: $WECHAT_SCF_KIT_CONTROL_TOKEN)
+  --max-requests N     most requests to send (default 2000, or 60 to WeChat's own servers,
+                       *.weixin.qq.com, whose daily quota it protects)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -172,7 +174,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
     baseUrl,
     accessToken: values['access-token'],
     env: values.env,
-    controlToken: values['control-token'],
+    // As serve reads it: one variable gives the mock and the kit the same token, kept out of ps.
+    controlToken: values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined),
     cases: values.case,
     maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 100_000),
   });

@@ -84,6 +84,19 @@ export const RID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/;
 export const CONTROL_PREFIX = '/__mock';
 
 /**
+ * The domain of WeChat's own API servers: api.weixin.qq.com and its regional twins (sh.api.weixin.qq.com, …).
+ * @example new URL('https://api.weixin.qq.com').hostname.endsWith(`.${WECHAT_API_DOMAIN}`) // true
+ */
+export const WECHAT_API_DOMAIN = 'weixin.qq.com';
+
+/**
+ * The health endpoint: answers {"status":"ok"} in every mode (with or without a control token, with the
+ * control API off) and for any Host, so container health checks and readiness probes can use it.
+ * @example await fetch(`${mock.url}${HEALTH_PATH}`) // 200 {"status":"ok"}
+ */
+export const HEALTH_PATH = `${CONTROL_PREFIX}/health`;
+
+/**
  * getscflist's page size when a request gives no `limit` (documented upstream: 默认值20).
  * @example body.limit ?? DEFAULT_LIMIT
  */

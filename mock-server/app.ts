@@ -2,7 +2,7 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express from 'express';
-import { API_PATH_LIST, API_PATHS, CONTROL_PREFIX, TOKEN_QUERY_KEYS } from './api-facts.js';
+import { API_PATH_LIST, API_PATHS, CONTROL_PREFIX, HEALTH_PATH, TOKEN_QUERY_KEYS } from './api-facts.js';
 import type { MockContext } from './context.js';
 import { answerComponentToken } from './endpoints/api-component-token.js';
 import { answerDescribeEnvs } from './endpoints/describeenvs.js';
@@ -82,6 +82,11 @@ export function createApp(options: MockOptions = {}): MockApp {
     apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
   );
   app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
+  // Before the control API's checks and its log: health checks call it every few seconds, by whatever
+  // name reaches the mock, without a token; it says nothing but that the mock is up.
+  app.get(HEALTH_PATH, (_req, res) => {
+    res.json({ status: 'ok' });
+  });
   const guard = guardControl({ allowedHosts: settings.allowedHosts, bodyLimit: settings.bodyLimit });
   if (settings.control) {
     app.use(

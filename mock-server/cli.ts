@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { API_PATHS, CONTROL_PREFIX, OPTION_RANGES, UNKNOWN_ENV_MODES, type UnknownEnvMode } from './api-facts.js';
 import { parseCommandArgs, parseInteger, UsageError } from './cli-args.js';
+import { CONTROL_MODE_VARIABLE, environmentHelp, SERVE_ENVIRONMENT, withEnvironment } from './cli-env.js';
+import { runHealthCheck } from './cli-health.js';
 import { createCliLogger } from './cli-log.js';
 import { watchDataFile } from './data-watch.js';
 import { buildOpenApi } from './openapi.js';
@@ -49,7 +51,9 @@ Options:
   --log-format F      pretty (default; colours on a terminal) or json (one object per line)
   --quiet             no log line per request
   -h, --help          show this help
-  -v, --version       show the version`;
+  -v, --version       show the version
+
+${environmentHelp()}`;
 
 const HELP = `Usage: ${NAME} <command> [options]
 
@@ -58,6 +62,7 @@ Commands:
   verify              run the contract cases against a server (this mock, another fake, the real API)
   verify-client       run the client contract cases against a program in any language
   openapi             print the OpenAPI 3.1 document of the API (--output FILE to write it)
+  health              exit 0 when a mock answers its health endpoint (a container's HEALTHCHECK)
 
 Run '${NAME} <command> --help' for its options. Version ${VERSION}.`;
 
@@ -128,60 +133,64 @@ export function resolveServePort(flag: string | undefined, environment: string |
  * @example await serve(['--port', '0', '--quiet'])
  */
 export async function serve(args: string[]): Promise<RunningMock | undefined> {
-  const { values } = parseCommandArgs({ args, options: SERVE_OPTIONS });
-  if (values.help) {
+  const parsed = parseCommandArgs({ args, options: SERVE_OPTIONS }).values;
+  if (parsed.help) {
     console.log(SERVE_HELP);
     return undefined;
   }
-  if (values.version) {
+  if (parsed.version) {
     console.log(VERSION);
     return undefined;
   }
-  const port = resolveServePort(values.port, process.env.PORT);
+  // Every flag not given is read from its variable; messages name whichever of the two was used.
+  const { values, from, control: controlMode } = withEnvironment(parsed, process.env);
+  const { min, max } = OPTION_RANGES.port;
+  const port = parseInteger(from('port'), values.port ?? '4020', min, max) as number;
   const host = values.host ?? '127.0.0.1';
   const unknownEnv = values['unknown-env'];
   if (unknownEnv !== undefined && !(UNKNOWN_ENV_MODES as readonly string[]).includes(unknownEnv)) {
     throw new UsageError(
-      `--unknown-env must be ${UNKNOWN_ENV_MODES.slice(0, -1).join(', ')} or ${UNKNOWN_ENV_MODES.at(-1)}, got ${JSON.stringify(unknownEnv)}`,
+      `${from('unknown-env')} must be ${UNKNOWN_ENV_MODES.slice(0, -1).join(', ')} or ${UNKNOWN_ENV_MODES.at(-1)}, got ${JSON.stringify(unknownEnv)}`,
     );
   }
   const format = values['log-format'] ?? 'pretty';
   if (format !== 'pretty' && format !== 'json') {
-    throw new UsageError(`--log-format must be pretty or json, got ${JSON.stringify(format)}`);
+    throw new UsageError(`${from('log-format')} must be pretty or json, got ${JSON.stringify(format)}`);
   }
-  const controlToken = values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined);
+  const controlToken = values['control-token'];
   if (controlToken !== undefined && controlToken.length < MIN_CONTROL_TOKEN_CHARS) {
-    const from = values['control-token'] !== undefined ? '--control-token' : 'WECHAT_SCF_KIT_CONTROL_TOKEN';
     throw new UsageError(
-      `${from} must be at least ${MIN_CONTROL_TOKEN_CHARS} characters (a guessable token protects nothing)`,
+      `${from('control-token')} must be at least ${MIN_CONTROL_TOKEN_CHARS} characters (a guessable token protects nothing)`,
     );
   }
-  const headersTimeoutMs = flagInteger('--headers-timeout-ms', values['headers-timeout-ms'], 'headersTimeoutMs');
-  const requestTimeoutMs = flagInteger('--request-timeout-ms', values['request-timeout-ms'], 'requestTimeoutMs');
+  const headersTimeoutMs = flagInteger(from('headers-timeout-ms'), values['headers-timeout-ms'], 'headersTimeoutMs');
+  const requestTimeoutMs = flagInteger(from('request-timeout-ms'), values['request-timeout-ms'], 'requestTimeoutMs');
   if (headersTimeoutMs !== undefined && requestTimeoutMs !== undefined && requestTimeoutMs < headersTimeoutMs) {
     throw new UsageError(
-      `--request-timeout-ms ${requestTimeoutMs} is below --headers-timeout-ms ${headersTimeoutMs}: a whole request cannot take less time than its headers; raise it or lower --headers-timeout-ms`,
+      `${from('request-timeout-ms')} ${requestTimeoutMs} is below ${from('headers-timeout-ms')} ${headersTimeoutMs}: a whole request cannot take less time than its headers; raise it or lower ${from('headers-timeout-ms')}`,
     );
   }
   for (const name of values['allowed-host'] ?? []) {
     if (!isHostName(name)) {
       throw new UsageError(
-        `--allowed-host ${JSON.stringify(name)} is not a host name; give a name such as wechat-mock`,
+        `${from('allowed-host')} ${JSON.stringify(name)} is not a host name; give a name such as wechat-mock`,
       );
     }
   }
   for (const origin of values.cors ?? []) {
     if (!isOrigin(origin)) {
       throw new UsageError(
-        `--cors ${JSON.stringify(origin)} is not an origin; give one such as http://localhost:5173, or *`,
+        `${from('cors')} ${JSON.stringify(origin)} is not an origin; give one such as http://localhost:5173, or *`,
       );
     }
   }
-  if (values.watch && !values.data) throw new UsageError('--watch needs --data FILE to watch');
+  if (values.watch && !values.data) throw new UsageError(`${from('watch')} needs ${from('data')} FILE to watch`);
   const logger = createCliLogger(format, { quiet: values.quiet ?? false });
+  // auto (the container image's default): a control API only where a token protects it.
+  const controlOn = controlMode === 'on' || (controlMode === 'auto' && controlToken !== undefined);
   // Without --data the embedded data is served; it needs no check.
   const data = values.data ? await loadDataFile(values.data) : undefined;
-  const seed = flagInteger('--seed', values.seed, 'seed');
+  const seed = flagInteger(from('seed'), values.seed, 'seed');
   let mock: RunningMock | undefined;
   let stopWatching: (() => void) | undefined;
   let stopping = false;
@@ -202,18 +211,18 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     data,
     seed,
     strict: values.strict,
-    maxLimit: flagInteger('--max-limit', values['max-limit'], 'maxLimit'),
+    maxLimit: flagInteger(from('max-limit'), values['max-limit'], 'maxLimit'),
     unknownEnv: unknownEnv as UnknownEnvMode | undefined,
-    journalLimit: flagInteger('--journal-limit', values['journal-limit'], 'journalLimit'),
-    bodyLimit: flagInteger('--body-limit', values['body-limit'], 'bodyLimit'),
+    journalLimit: flagInteger(from('journal-limit'), values['journal-limit'], 'journalLimit'),
+    bodyLimit: flagInteger(from('body-limit'), values['body-limit'], 'bodyLimit'),
     rid: !values['no-rid'],
-    control: values['no-control'] ? false : undefined,
+    control: controlOn ? undefined : false,
     controlToken,
     allowedHosts: values['allowed-host'],
     cors: values.cors,
     headersTimeoutMs,
     requestTimeoutMs,
-    writeTimeoutMs: flagInteger('--write-timeout-ms', values['write-timeout-ms'], 'writeTimeoutMs'),
+    writeTimeoutMs: flagInteger(from('write-timeout-ms'), values['write-timeout-ms'], 'writeTimeoutMs'),
     log: logger.request,
   });
   const tokenCount = Object.keys(mock.store.tokens()).length;
@@ -221,7 +230,9 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const dashboard = `${mock.url}${CONTROL_PREFIX}/`;
   const control = mock.settings.control
     ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
-    : 'off (--no-control)';
+    : controlMode === 'auto'
+      ? `off (${CONTROL_MODE_VARIABLE}=auto and no control token)`
+      : 'off (--no-control)';
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
@@ -242,6 +253,12 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
       curl: exampleCurl(mock),
     },
   );
+  if (controlMode === 'auto' && !mock.settings.control) {
+    logger.event(
+      'info',
+      `the control API and the dashboard are off: give a control token of ${MIN_CONTROL_TOKEN_CHARS} or more characters in ${SERVE_ENVIRONMENT['control-token'].variable} (or --control-token) to turn them on`,
+    );
+  }
   const running = mock;
   const dataFile = values.data;
   if (values.watch && dataFile) {
@@ -303,6 +320,7 @@ export async function main(argv: string[]): Promise<number | undefined> {
       await serve(rest);
       return undefined;
     }
+    if (first === 'health') return await runHealthCheck(rest);
     if (first === 'openapi') {
       await openapi(rest);
       return 0;
@@ -312,7 +330,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       const contracts = await import('../contracts/cli.js');
       return first === 'verify' ? await contracts.verifyCommand(rest) : await contracts.verifyClientCommand(rest);
     }
-    throw new UsageError(`unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client, openapi`);
+    throw new UsageError(
+      `unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client, openapi, health`,
+    );
   } catch (error) {
     if (
       error instanceof UsageError ||

@@ -22,6 +22,7 @@ export {
   DEFAULT_MAX_LIMIT,
   DEFAULT_UNKNOWN_ENV,
   GETSCFLIST_PATH,
+  HEALTH_PATH,
   MAX_FAULTS,
   MAX_FUNCTIONS,
   OPTION_RANGES,
@@ -29,6 +30,7 @@ export {
   TOKEN_EXPIRES_S,
   TOKEN_OVERLAP_S,
   UNKNOWN_ENV_MODES,
+  WECHAT_API_DOMAIN,
   WECHAT_CONTENT_TYPE,
 } from './api-facts.js';
 export { createApp, type MockApp } from './app.js';

@@ -85,7 +85,7 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const host = options.host ?? '127.0.0.1';
   if (!isLoopback(host) && options.control !== false && options.controlToken === undefined) {
     throw new ExposureError(
-      `listening on ${host} would open the control API to the network: add a control token (--control-token TOKEN) or turn the control API off (--no-control)`,
+      `listening on ${host} would open the control API to the network: add a control token (--control-token TOKEN or WECHAT_SCF_KIT_CONTROL_TOKEN) or turn the control API off (--no-control, or WECHAT_SCF_KIT_CONTROL=auto for on only with a token)`,
     );
   }
   const { headersTimeout, requestTimeout } = resolveTimeouts(options);

@@ -1,6 +1,6 @@
 // What the stages of a server verification share: its options and results, the request budget, and the run's senders.
 import type { ContractCall } from '../../generated/schemas.js';
-import { API_PATHS } from '../../mock-server/api-facts.js';
+import { API_PATHS, WECHAT_API_DOMAIN } from '../../mock-server/api-facts.js';
 import type { CaseVariables } from '../cases.js';
 import type { RawRequest, RawResponse } from '../http.js';
 import type { CaseResult } from '../results.js';
@@ -18,7 +18,7 @@ export interface VerifyServerOptions {
   controlToken?: string;
   /** Only these case ids. */
   cases?: string[];
-  /** Most requests sent in all (default: 60 to a server that is not on loopback, 2000 on loopback). */
+  /** Most requests sent in all (default: 60 to WeChat's own servers, *.weixin.qq.com; 2000 to any other). */
   maxRequests?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
@@ -53,12 +53,14 @@ export interface ServerVerification {
 }
 
 /**
- * The default request budget: small for a server on the network (the real API counts a daily
- * quota), large on loopback, where reading an env of up to ~190,000 functions is cheap.
- * @example defaultBudget(true) // 2000
+ * The default request budget: small for WeChat's own servers, whose daily quota per account it
+ * protects; large for any other (this mock or another fake, on loopback or reached by a service name
+ * such as http://wechat-mock:4020), where reading an env of up to ~190,000 functions is cheap.
+ * @example defaultBudget('http://wechat-mock:4020') // 2000; defaultBudget('https://api.weixin.qq.com') // 60
  */
-export function defaultBudget(loopback: boolean): number {
-  return loopback ? 2000 : 60;
+export function defaultBudget(baseUrl: string): number {
+  const host = new URL(baseUrl).hostname.toLowerCase().replace(/\.$/, '');
+  return host === WECHAT_API_DOMAIN || host.endsWith(`.${WECHAT_API_DOMAIN}`) ? 60 : 2000;
 }
 
 /** The requests a run may still send; every request to the server takes one. */

@@ -1,6 +1,5 @@
 // verify's entry: checks a server against the contract in stages (probe, observation, cases, flows, closing checks).
 import { CONTRACT_VARIABLES } from '../../mock-server/api-facts.js';
-import { isLoopback } from '../../mock-server/server.js';
 import { type CaseVariables, loadCases } from '../cases.js';
 import { type RawRequest, type RawResponse, sendRaw } from '../http.js';
 import type { CaseResult } from '../results.js';
@@ -32,8 +31,7 @@ import { verifyFlows } from './verify-flows.js';
  */
 export async function verifyServer(options: VerifyServerOptions): Promise<ServerVerification> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const loopback = isLoopback(new URL(options.baseUrl).hostname);
-  const budget = new Budget(options.maxRequests ?? defaultBudget(loopback));
+  const budget = new Budget(options.maxRequests ?? defaultBudget(options.baseUrl));
   budget.take();
   const found = await probe(options.baseUrl, timeoutMs, options.controlToken);
   if (!found.reachable) {

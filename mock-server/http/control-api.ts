@@ -113,7 +113,7 @@ function requireBearer(token: string) {
 }
 
 /**
- * The /__mock/ control API: health, the request journal, envs, tokens (listed and issued), the
+ * The /__mock/ control API (health is public, in app.ts): the request journal, envs, tokens (listed and issued), the
  * whole data, the clock, component tickets, reset and faults. JSON in and out; a bad request gets HTTP 400 and changes nothing.
  * @example app.use(CONTROL_PREFIX, controlRouter(context))
  */
@@ -122,10 +122,6 @@ export function controlRouter(context: MockContext): Router {
   const router = Router();
   if (settings.controlToken !== undefined) router.use(requireBearer(settings.controlToken));
   router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
-
-  router.get('/health', (_req, res) => {
-    res.json({ status: 'ok', envs: store.envs().length });
-  });
 
   router.get('/openapi.json', (_req, res) => {
     res.json(buildOpenApi());

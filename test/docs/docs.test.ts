@@ -85,6 +85,11 @@ const NOT_RUN: { command: RegExp; why: string }[] = [
   { command: /^npx vitest run /, why: 'runs tests inside this test' },
   { command: /^npm run (bench|soak|bench:costs)\b/, why: 'is a benchmark, minutes of full load' },
   { command: /^apt-get /, why: 'installs a system package' },
+  { command: /^npm run image\b/, why: 'builds the container image: minutes; test/container/image.test.ts builds it' },
+  {
+    command: /^(docker|podman) /,
+    why: 'needs a container engine; test/container/image.test.ts runs the same with podman',
+  },
 ];
 
 /**
@@ -92,6 +97,13 @@ const NOT_RUN: { command: RegExp; why: string }[] = [
  * wechat-scf-kit commands are checked to accept their flags, as the recipes in examples/ci/ are.
  */
 const ELSEWHERE = [/test\/wechat-mock-data\.json/, /scripts\/scf-client-main\.js/];
+
+/**
+ * Snippets for another repository's tests that start the image with Testcontainers (Java, Python, Go,
+ * Node): they need that library and a container engine, so they are checked to name the image and its
+ * port; test/container/image.test.ts proves the image answers there.
+ */
+const TESTCONTAINERS = /testcontainers/i; // in the block, or in the line that introduces it
 
 const scripts: Record<string, string> = JSON.parse(text('package.json')).scripts;
 
@@ -336,6 +348,11 @@ describe('every code block of every page', () => {
     { timeout: 160_000 },
     async (_where, block) => {
       const command = outputOf(block);
+      if (block.lang !== 'sh' && TESTCONTAINERS.test(`${block.prose}\n${block.body}`)) {
+        expect(block.body, where(block)).toContain('wechat-scf-kit:dev');
+        expect(block.body, where(block)).toMatch(/\b4020\b/);
+        return;
+      }
       if (block.lang === 'sh') {
         const body = block.body;
         if (ELSEWHERE.some((file) => file.test(body))) {

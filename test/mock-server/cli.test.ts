@@ -69,7 +69,7 @@ describe('wechat-scf-kit given bad input', () => {
     [['serve', '--port', 'eighty'], /^wechat-scf-kit: --port must be a whole number from 0 to 65535, got "eighty"\n$/],
     [['serve', '--port'], /^wechat-scf-kit: .*--port.*\n$/],
     [['serve', '--unknown-env', 'maybe'], /^wechat-scf-kit: --unknown-env must be invalid-args, no-qbase or empty/],
-    [['launch'], /^wechat-scf-kit: unknown command "launch"; commands: serve, verify, verify-client, openapi/],
+    [['launch'], /^wechat-scf-kit: unknown command "launch"; commands: serve, verify, verify-client, openapi, health/],
     [
       ['serve', '--data', '/nonexistent/data.json'],
       /^wechat-scf-kit: data file \/nonexistent\/data.json does not exist\n$/,

@@ -39,7 +39,7 @@ describe('listening beyond loopback', () => {
     const { code, stderr, stdout } = await runCli(['serve', '--host', '0.0.0.0', '--port', '0']);
     expect(code).toBe(2);
     expect(stderr).toBe(
-      'wechat-scf-kit: listening on 0.0.0.0 would open the control API to the network: add a control token (--control-token TOKEN) or turn the control API off (--no-control)\n',
+      'wechat-scf-kit: listening on 0.0.0.0 would open the control API to the network: add a control token (--control-token TOKEN or WECHAT_SCF_KIT_CONTROL_TOKEN) or turn the control API off (--no-control, or WECHAT_SCF_KIT_CONTROL=auto for on only with a token)\n',
     );
     expect(stdout).toBe('');
   });

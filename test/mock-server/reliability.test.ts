@@ -136,7 +136,7 @@ describe('the control API is never open to the network by accident', () => {
       ['Basic control-secret-1', 401],
       ['Bearer control-secret-1', 200],
     ])('Authorization %s answers %i', async (authorization, status) => {
-      const res = await fetch(`${mock.url}/__mock/health`, { headers: authorization ? { authorization } : {} });
+      const res = await fetch(`${mock.url}/__mock/requests`, { headers: authorization ? { authorization } : {} });
       expect(res.status).toBe(status);
       expect(res.headers.get('content-type')).toMatch(/^application\/json/);
     });

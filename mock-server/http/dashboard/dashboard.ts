@@ -72,7 +72,7 @@ export function dashboardRouter(settings: ResolvedSettings): Router {
     : page.body;
   const served = { type: page.type, body };
   // 200 even when the control API is off: a 404 would be a red console error for a page that works as meant;
-  // /__mock/health still answers 404 for scripts that ask.
+  // scripts that ask a control route still get 404.
   router.get('/', (_req, res) => {
     send(res, served);
   });

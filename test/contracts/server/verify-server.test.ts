@@ -106,10 +106,10 @@ describe('verify against a server without the control API (as against the real A
       env: 'my-env',
       maxRequests: 5,
     });
-    // What the server received, its journal says: the health probe and four API requests.
+    // What the server received, its journal says: the control API probe and four API requests.
     expect(requestsSent).toBe(5);
     expect(mock.journal.snapshot().requests.map((r) => r.path)).toEqual([
-      '/__mock/health',
+      '/__mock/faults',
       ...Array.from({ length: 4 }, () => '/componenttcb/getscflist'),
     ]);
     expect(listing).toMatchObject({ seen: 40, total: 40, complete: true });

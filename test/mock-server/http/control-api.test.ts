@@ -8,11 +8,19 @@ beforeEach(() => {
   app = createApp({ data: TEST_DATA, rid: false });
 });
 
-describe('GET /__mock/health', () => {
-  it('answers ok with the env count', async () => {
-    const res = await request(app).get('/__mock/health');
-    expect(res.status).toBe(200);
-    expect(res.body).toEqual({ status: 'ok', envs: 3 });
+describe('GET /__mock/health, the public health endpoint', () => {
+  const modes = [
+    ['with the control API', {}],
+    ['with a control token, sent none', { controlToken: 'health-token-1' }],
+    ['with the control API off', { control: false }],
+  ] as const;
+  const hosts = ['localhost:4020', 'wechat-mock:4020', 'evil.example'];
+  it.each(modes)('answers {"status":"ok"} and nothing more %s, whatever the Host', async (_mode, options) => {
+    const mock = createApp({ data: TEST_DATA, ...options });
+    for (const host of hosts) {
+      const res = await request(mock).get('/__mock/health').set('Host', host);
+      expect({ host, status: res.status, body: res.body }).toEqual({ host, status: 200, body: { status: 'ok' } });
+    }
   });
 });
 
@@ -263,7 +271,7 @@ describe('the control API itself', () => {
 
   it('is absent with control: false', async () => {
     const closed = createApp({ data: TEST_DATA, control: false });
-    const res = await request(closed).get('/__mock/health');
+    const res = await request(closed).get('/__mock/requests');
     expect(res.status).toBe(404);
     expect(res.body.error).toMatch(/no such API/);
   });

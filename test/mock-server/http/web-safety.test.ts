@@ -148,45 +148,65 @@ describe('DNS rebinding: the Host header', () => {
     'loopback name %s is served, with any port',
     async (name) => {
       for (const host of [name, `${name}:${mock.port}`, `${name}:80`]) {
-        expect((await send(mock.port, 'GET', '/__mock/health', { Host: host })).status).toBe(200);
+        expect((await send(mock.port, 'GET', '/__mock/requests', { Host: host })).status).toBe(200);
       }
     },
   );
 
-  it.each(['evil.example', 'evil.example:4020', 'localhost.evil.example', '127.0.0.1.nip.io', '0.0.0.0'])(
-    'Host %s answers 403 naming --allowed-host, and reads nothing',
-    async (host) => {
-      for (const path of ['/__mock/requests', '/__mock/tokens', '/__mock/health']) {
-        const res = await send(mock.port, 'GET', path, { Host: host });
-        expect(res.status).toBe(403);
-        expect(res.headers['content-type']).toMatch(/^application\/json/);
-        expect(JSON.parse(res.text).error).toMatch(/--allowed-host NAME/);
-        expect(res.text).not.toContain('tok-valid');
-      }
-      const put = await send(
-        mock.port,
-        'PUT',
-        '/__mock/data',
-        { Host: host, 'Content-Type': 'application/json' },
-        '{"envs":{}}',
-      );
-      expect(put.status).toBe(403);
-      expect(mock.store.getEnv('prod-1')).toBeDefined();
-    },
-  );
+  it.each([
+    'wechat-mock',
+    'wechat-mock:4020',
+    'Project_Wechat-Mock_1',
+    '10.88.0.5:4020',
+    '0.0.0.0',
+    '[fd00::5]:4020',
+    'host.docker.internal',
+    'host.containers.internal:4020',
+  ])('Host %s, a name no rebinding page can have, is served without --allowed-host', async (host) => {
+    const res = await send(mock.port, 'GET', '/__mock/requests', { Host: host });
+    expect({ host, status: res.status }).toEqual({ host, status: 200 });
+  });
+
+  it.each([
+    'evil.example',
+    'evil.example:4020',
+    'localhost.evil.example',
+    '127.0.0.1.nip.io',
+    'wechat-mock.evil.example',
+    'host.docker.internal.evil.example',
+    '-wechat-mock',
+    '10.88.0.5.evil.example',
+  ])('Host %s answers 403 naming --allowed-host, and reads nothing', async (host) => {
+    for (const path of ['/__mock/requests', '/__mock/tokens', '/__mock/clock']) {
+      const res = await send(mock.port, 'GET', path, { Host: host });
+      expect(res.status).toBe(403);
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(res.text).error).toMatch(/--allowed-host NAME/);
+      expect(res.text).not.toContain('tok-valid');
+    }
+    const put = await send(
+      mock.port,
+      'PUT',
+      '/__mock/data',
+      { Host: host, 'Content-Type': 'application/json' },
+      '{"envs":{}}',
+    );
+    expect(put.status).toBe(403);
+    expect(mock.store.getEnv('prod-1')).toBeDefined();
+  });
 
   it('names given with allowedHosts (--allowed-host) are served; others still are not', async () => {
-    const app = createApp({ data: TEST_DATA, allowedHosts: ['mock.internal', 'Wechat-Mock'] });
-    expect((await request(app).get('/__mock/health').set('Host', 'mock.internal:4020')).status).toBe(200);
-    expect((await request(app).get('/__mock/health').set('Host', 'wechat-mock')).status).toBe(200);
-    expect((await request(app).get('/__mock/health').set('Host', 'other.internal')).status).toBe(403);
+    const app = createApp({ data: TEST_DATA, allowedHosts: ['mock.internal', 'Wechat-Mock.Test.Svc'] });
+    expect((await request(app).get('/__mock/requests').set('Host', 'mock.internal:4020')).status).toBe(200);
+    expect((await request(app).get('/__mock/requests').set('Host', 'wechat-mock.test.svc')).status).toBe(200);
+    expect((await request(app).get('/__mock/requests').set('Host', 'other.internal')).status).toBe(403);
   });
 
   it('a non-loopback --host is itself an allowed name', async () => {
-    // What startMockServer({ host: '192.168.1.20' }) gives createApp; nothing here listens beyond loopback.
-    const app = createApp({ data: TEST_DATA, allowedHosts: ['192.168.1.20'] });
-    expect((await request(app).get('/__mock/health').set('Host', '192.168.1.20:4020')).status).toBe(200);
-    expect((await request(app).get('/__mock/health').set('Host', '192.168.1.21:4020')).status).toBe(403);
+    // What startMockServer({ host: 'mock.lan' }) gives createApp; nothing here listens beyond loopback.
+    const app = createApp({ data: TEST_DATA, allowedHosts: ['mock.lan'] });
+    expect((await request(app).get('/__mock/requests').set('Host', 'mock.lan:4020')).status).toBe(200);
+    expect((await request(app).get('/__mock/requests').set('Host', 'mock2.lan:4020')).status).toBe(403);
     expect(mock.settings.allowedHosts).toEqual(['127.0.0.1']);
   });
 
@@ -250,9 +270,9 @@ describe('from the command line', () => {
     try {
       const port = Number(new URL(server.url).port);
       const auth = { Authorization: 'Bearer from-the-env-1' };
-      expect((await send(port, 'GET', '/__mock/health', { Host: 'wechat-mock:4020', ...auth })).status).toBe(200);
-      expect((await send(port, 'GET', '/__mock/health', { Host: 'wechat-mock:4020' })).status).toBe(401);
-      expect((await send(port, 'GET', '/__mock/health', { Host: 'other:4020', ...auth })).status).toBe(403);
+      expect((await send(port, 'GET', '/__mock/requests', { Host: 'wechat-mock:4020', ...auth })).status).toBe(200);
+      expect((await send(port, 'GET', '/__mock/requests', { Host: 'wechat-mock:4020' })).status).toBe(401);
+      expect((await send(port, 'GET', '/__mock/requests', { Host: 'other.example:4020', ...auth })).status).toBe(403);
       const api = await send(port, 'POST', '/componenttcb/getscflist?access_token=t', {
         Origin: 'http://localhost:5173',
       });
