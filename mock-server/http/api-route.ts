@@ -5,7 +5,8 @@ import type { ApiPath } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { type Answer, type ApiState, fail, type Outcome, readToken } from '../endpoints/request-rules.js';
 import { faultDelay } from '../state/fault-queue.js';
-import { keptBody, redactedUrl } from '../state/redaction.js';
+import { cutText, JOURNAL_TEXT_CHARS } from '../state/journal.js';
+import { keptAnswer, keptBody, redactedUrl } from '../state/redaction.js';
 import { send, transportFaultReason } from './fault-responses.js';
 
 function bodyReadFailure(error: unknown, state: ApiState): Outcome {
@@ -70,6 +71,8 @@ export function apiRoute(
     const query = req.query as Record<string, unknown>;
     const token = readToken(query, options.tokenKeys);
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+    // Redacted once, for the rid map and the journal alike.
+    const kept = body === undefined ? undefined : keptBody(body);
     const fault = faults.take(path);
     const wait = fault ? faultDelay(fault) : 0;
     if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
@@ -87,9 +90,10 @@ export function apiRoute(
       rids.add(outcome.rid, {
         invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
         cost_in_ms: Math.round(performance.now() - started),
-        request_url: redactedUrl(req.path, query),
-        request_body: body === undefined ? '' : keptBody(body),
-        response_body: outcome.body,
+        // Cut like the journal's texts: a 45 kB URL was kept whole for each of the last 1,000 rids.
+        request_url: cutText(redactedUrl(req.path, query), JOURNAL_TEXT_CHARS),
+        request_body: kept ?? '',
+        response_body: keptAnswer(outcome.body),
         client_ip: req.socket.remoteAddress ?? '',
       });
     }
@@ -100,6 +104,7 @@ export function apiRoute(
       time,
       started,
       body,
+      ...(kept !== undefined ? { keptBody: kept } : {}),
       errcode,
       status,
       reason: transportReason ?? outcome.reason,

@@ -26,6 +26,8 @@ export interface JournalEntry {
   client_closed_ms?: number;
   /** SHA-256 (hex) of the whole access_token sent: an exact comparison without keeping the token. */
   access_token_sha256?: string;
+  /** SHA-256 (hex) of the component_access_token an api_component_token answer issued (the answer keeps it cut). */
+  issued_token_sha256?: string;
 }
 
 /** What `GET /__mock/requests` answers: entries oldest first, and cursors for asking only for newer ones. */
