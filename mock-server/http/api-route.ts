@@ -7,6 +7,7 @@ import { type Answer, type ApiState, fail, type Outcome, readToken } from '../en
 import { faultDelay } from '../state/fault-queue.js';
 import { cutText, JOURNAL_TEXT_CHARS } from '../state/journal.js';
 import { keptAnswer, keptBody, redactedUrl } from '../state/redaction.js';
+import { guardApi } from './api-guard.js';
 import { send, transportFaultReason } from './fault-responses.js';
 
 function bodyReadFailure(error: unknown, state: ApiState): Outcome {
@@ -37,6 +38,7 @@ export function apiRoute(
 ): RequestHandler {
   const { settings, faults, journal, rids } = context;
   const readBody = express.raw({ type: () => true, limit: settings.bodyLimit });
+  const refuse = guardApi(settings);
   return async (req: Request, res: Response) => {
     const started = performance.now();
     const seq = journal.nextSeq();
@@ -73,13 +75,18 @@ export function apiRoute(
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
     // Redacted once, for the rid map and the journal alike.
     const kept = body === undefined ? undefined : keptBody(body);
-    const fault = faults.take(path);
+    // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
+    // queued faults nor issue tokens, nor read rid/get or the data.
+    const refusal = refuse(req.headers);
+    const fault = refusal ? undefined : faults.take(path);
     const wait = fault ? faultDelay(fault) : 0;
     if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
 
-    let outcome = readError
-      ? bodyReadFailure(readError, context)
-      : answer({ method: req.method, accessToken: token, body }, context);
+    let outcome = refusal
+      ? fail(context, 61004, refusal.reason, refusal.errmsg)
+      : readError
+        ? bodyReadFailure(readError, context)
+        : answer({ method: req.method, accessToken: token, body }, context);
     if (fault?.errcode !== undefined) {
       outcome = fail(context, fault.errcode, `fault: errcode ${fault.errcode}`, fault.errmsg);
     }
