@@ -57,7 +57,10 @@ export const ERROR_CODES = {
     errmsg: 'empty post data',
     when: 'the body is empty (or only white space), on an endpoint that needs one',
   },
-  '45009': { errmsg: 'reach max api daily quota limit', when: 'a fault injected with POST /__mock/faults' },
+  '45009': {
+    errmsg: 'reach max api daily quota limit',
+    when: 'api_component_token: the mock already holds 10,000 valid component tokens (it forgets none while valid); or a fault injected with POST /__mock/faults',
+  },
   '45011': {
     errmsg: 'api minute-quota reach limit mustslower retry next minute',
     when: 'a fault injected with POST /__mock/faults',
