@@ -140,6 +140,20 @@ export const OPTION_RANGES = {
 export const MAX_FUNCTIONS = 200_000;
 
 /**
+ * Most envs the mock holds. describeenvs lists them all in one answer (60,000 envs made each answer
+ * 14.8 MB); a component's mini-programs have a handful each.
+ * @example Object.keys(data.envs).length > MAX_ENVS // refused with a message naming the limit
+ */
+export const MAX_ENVS = 1000;
+
+/**
+ * Most journal entries one `GET /__mock/requests` answers (an entry's JSON is up to about 200 kB):
+ * 1,000 entries in one answer made 99 MB, held in memory for as long as a client took to read it.
+ * @example snapshot.requests.length <= JOURNAL_PAGE_LIMIT
+ */
+export const JOURNAL_PAGE_LIMIT = 100;
+
+/**
  * Most faults queued at once; POST /__mock/faults answers 409 beyond. `times` repeats one fault
  * without limit, so a long run never needs more entries.
  * @example faults.size < MAX_FAULTS
