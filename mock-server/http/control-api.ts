@@ -234,7 +234,12 @@ export function controlRouter(context: MockContext): Router {
     if (!isMockClockAdvance(body)) {
       throw new ControlError(400, 'clock: not a valid advance', describeErrors(isMockClockAdvance.errors));
     }
-    clock.advance(body.advance_s);
+    try {
+      clock.advance(body.advance_s);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new ControlError(400, error.message, [{ path: 'advance_s', message: error.message }]);
+    }
     res.json(clock.view());
   });
 
