@@ -83,6 +83,7 @@ Options:
                        api_component_token, cache it from call to call, and on 40001 or 42001
                        fetch a new one once and retry once, never looping (each case gives
                        another appid and a TMPDIR of its own)
+  --pass-env NAME      also pass this variable of the kit's environment to COMMAND (repeatable)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -246,6 +247,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       'run-timeout-ms': { type: 'string' },
       strict: { type: 'boolean' },
       'token-lifecycle': { type: 'boolean' },
+      'pass-env': { type: 'string', multiple: true },
     },
   });
   if (values.help) {
@@ -275,18 +277,33 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   }
   const standardAsked = !values.case || values.case.some((id) => !lifecycleIds.has(id));
   let results: CaseResult[] = [];
-  const invoker = processClient(command, commandArgs, { runTimeoutMs });
+  const passEnv = values['pass-env'] ?? [];
+  for (const name of passEnv) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError(`--pass-env ${JSON.stringify(name)} is not a variable name`);
+    if (name === 'WECHAT_SCF_KIT_CONTROL_TOKEN')
+      throw new UsageError('--pass-env WECHAT_SCF_KIT_CONTROL_TOKEN: the control token is never passed to a client');
+  }
+  const invoker = processClient(command, commandArgs, { runTimeoutMs, passEnv });
+  // Killed by a signal, the kit still ends the program's process group and removes its temp folders
+  // (process.exit runs the invoker's exit clean-up): the program runs in a group of its own, which a
+  // Ctrl-C in the terminal no longer reaches.
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  const onSignal = (signal: NodeJS.Signals) => process.exit(signals[signal as keyof typeof signals]);
+  for (const signal of Object.keys(signals)) process.on(signal, onSignal);
   try {
     if (standardAsked) {
       results = await runClientContract(invoker, { cases: values.case, timeoutMs, strict: values.strict ?? false });
     }
     if (lifecycle) {
       results.push(...(await runLifecycleContract(lifecycleCall(invoker), { cases: values.case, timeoutMs })));
-      await invoker.close?.();
     }
   } catch (error) {
     if (error instanceof CannotRunError) throw new CouldNotRunError(error.message);
     throw error;
+  } finally {
+    await invoker.close?.();
+    for (const signal of Object.keys(signals)) process.off(signal, onSignal);
   }
   return report(`wechat-scf-kit verify-client ${command}`, results, reporter, values.output);
 }
