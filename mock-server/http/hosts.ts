@@ -36,24 +36,31 @@ export function hostName(host: string): string {
 }
 
 /**
- * Whether the mock answers a request sent under this Host name (from hostName): a name a
- * DNS-rebinding page cannot have. That is loopback names, IP literals (a page served from an
- * address has that address as its origin), single-label names such as a container's or a compose
- * service's (no public DNS serves them), the container engines' names for the host, WeChat's own
- * API host, and the names given with --allowed-host. A rebinding page sends its own name, a
- * dotted public one, and is refused before it reads or changes anything.
- * @example isAnsweredHost('wechat-mock', new Set()) // true; isAnsweredHost('evil.example', new Set()) // false
+ * True for a Host name that cannot be a DNS-rebinding page's own: an attack needs a dotted public
+ * name its owner can point at this address, so loopback names, IP literals (a page served from an
+ * address has that address as its origin), single-label names (a CI service alias such as
+ * wechat-mock, a compose service name), the container engines' names for the host, and WeChat's own
+ * API host (no one but WeChat serves pages under it) are safe. Takes a name as hostName() returns it.
+ * @example isRebindingSafe('wechat-mock') // true; isRebindingSafe('evil.example') // false
  */
-export function isAnsweredHost(name: string, allowed: ReadonlySet<string>): boolean {
-  if (name === '') return false;
+export function isRebindingSafe(name: string): boolean {
   return (
     isLoopback(name) ||
     isIP(name) !== 0 ||
-    /^[a-z0-9_-]+$/.test(name) ||
+    /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/.test(name) ||
     CONTAINER_HOST_NAMES.includes(name) ||
-    name === WECHAT_API_HOST ||
-    allowed.has(name)
+    name === WECHAT_API_HOST
   );
+}
+
+/**
+ * Whether the mock answers a request sent under this Host name (from hostName), on the API routes
+ * and the control API alike: a rebinding-safe name, or one given with --allowed-host. A rebinding
+ * page sends its own dotted public name and is refused before it reads or changes anything.
+ * @example isAnsweredHost('wechat-mock', new Set()) // true; isAnsweredHost('evil.example', new Set()) // false
+ */
+export function isAnsweredHost(name: string, allowed: ReadonlySet<string>): boolean {
+  return name !== '' && (isRebindingSafe(name) || allowed.has(name));
 }
 
 /**
