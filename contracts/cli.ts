@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
+import { CouldNotRunError, parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
 import { CannotRunError } from './client/adapter.js';
 import { processClient } from './client/process-client.js';
@@ -10,10 +10,12 @@ import { clientTimings } from './client/timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './client/token-lifecycle.js';
 import { runClientContract } from './client/verify-client.js';
 import { loadFlows } from './flows.js';
+import { setRunDeadline } from './http.js';
 import { formatJunit, formatPretty } from './report.js';
 import { type CaseResult, summarise } from './results.js';
 import type { ServerVerification } from './server/server-run.js';
 import { serverChecks, verifyServer } from './server/verify-server.js';
+import { runSecrets, shownText, shownUrl } from './shown-text.js';
 
 const REPORT_OPTIONS = {
   reporter: { type: 'string' },
@@ -37,15 +39,22 @@ Options:
   --access-token T     a token the server accepts (needed without the control API)
   --env ENV            an env on the server (needed without the control API)
   --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
-                       (default: $WECHAT_SCF_KIT_CONTROL_TOKEN)
+                       (or set WECHAT_SCF_KIT_CONTROL_TOKEN, which ps does not show)
   --max-requests N     most requests to send (default 2000, or 60 to WeChat's own servers,
                        *.weixin.qq.com, whose daily quota it protects)
+  --request-timeout-ms N  most time for one whole answer, every byte of it (default 10000)
+  --total-timeout-ms N    most time for the whole run (default 600000)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
   -h, --help           show this help
 
-Exit code: 0 when nothing failed (warnings do not fail), 1 when a case failed, 2 for a usage error.`;
+An answer over 32 MiB is cut off and counts as that case's failure. Text from the server is
+printed with control characters escaped; tokens and a password in --base-url are never printed.
+
+Exit code: 0 when nothing failed (warnings do not fail), 1 when a case failed, 2 for a usage
+error, 3 when the run could not be carried out (the server cannot be reached, the control API
+refused the token, the total time ran out, or an error of the kit itself).`;
 
 /** The help of `wechat-scf-kit verify-client`. @example console.log(VERIFY_CLIENT_HELP) */
 export const VERIFY_CLIENT_HELP = `Usage: wechat-scf-kit verify-client [options] -- COMMAND [ARGS...]
@@ -75,12 +84,20 @@ Options:
                        api_component_token, cache it from call to call, and on 40001 or 42001
                        fetch a new one once and retry once, never looping (each case gives
                        another appid and a TMPDIR of its own)
+  --pass-env NAME      also pass this variable of the kit's environment to COMMAND (repeatable)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
   -h, --help           show this help
 
-Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error or a COMMAND that cannot run.`;
+COMMAND runs in a process group of its own, killed whole when each call ends, with only the
+variables above plus the ordinary environment (PATH, HOME, locale, language toolchains; add more
+with --pass-env NAME), never WECHAT_SCF_KIT_CONTROL_TOKEN. Its stdout is read up to 1 MiB and
+its stderr up to 64 KiB; the temp folders are removed whatever happens.
+
+Exit code: 0 when nothing failed, 1 when a case failed, 2 for a usage error (COMMAND not found or
+not executable included), 3 when the run could not be carried out (COMMAND could not be started,
+e.g. its interpreter is missing, or an error of the kit itself).`;
 
 function checkCaseIds(ids: string[] | undefined, more: readonly string[] = []): void {
   if (!ids) return;
@@ -94,9 +111,16 @@ function reporterOf(value: string | undefined): 'pretty' | 'junit' {
   throw new UsageError(`--reporter must be pretty or junit, got ${JSON.stringify(value)}`);
 }
 
-async function report(suite: string, results: CaseResult[], reporter: 'pretty' | 'junit', output: string | undefined) {
-  const pretty = formatPretty(results);
-  const text = reporter === 'junit' ? formatJunit(suite, results) : `${pretty}\n`;
+async function report(
+  suite: string,
+  results: CaseResult[],
+  reporter: 'pretty' | 'junit',
+  output: string | undefined,
+  secrets: readonly string[] = [],
+) {
+  // Results quote what servers and clients sent: escaped and with secrets hidden before anything prints.
+  const pretty = shownText(formatPretty(results), secrets);
+  const text = reporter === 'junit' ? shownText(formatJunit(suite, results), secrets) : `${pretty}\n`;
   if (output) {
     await writeFile(output, text).catch((error: NodeJS.ErrnoException) => {
       throw new UsageError(`cannot write --output ${output}: ${error.code ?? error.message}`);
@@ -127,7 +151,8 @@ function findExecutable(command: string): string | undefined {
 }
 
 /** The line before the report: which mode ran, and how much of the listing was read. */
-function describeRun(baseUrl: string, verification: ServerVerification): string {
+function describeRun(url: string, verification: ServerVerification): string {
+  const baseUrl = shownUrl(url);
   const mode = verification.control
     ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state.`
     : `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`;
@@ -154,6 +179,8 @@ export async function verifyCommand(args: string[]): Promise<number> {
       env: { type: 'string' },
       'max-requests': { type: 'string' },
       'control-token': { type: 'string' },
+      'request-timeout-ms': { type: 'string' },
+      'total-timeout-ms': { type: 'string' },
     },
   });
   if (values.help) {
@@ -163,26 +190,43 @@ export async function verifyCommand(args: string[]): Promise<number> {
   const baseUrl = values['base-url'];
   if (!baseUrl) throw new UsageError('verify needs --base-url URL, e.g. --base-url http://127.0.0.1:4020');
   if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
-    throw new UsageError(`--base-url must be an http or https URL, got ${JSON.stringify(baseUrl)}`);
+    throw new UsageError(`--base-url must be an http or https URL, got ${JSON.stringify(shownUrl(baseUrl))}`);
   }
   const reporter = reporterOf(values.reporter);
+  // From the environment too: a token on the command line is visible to every user in ps.
+  const controlToken = values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined);
+  const requestTimeoutMs = parseInteger('--request-timeout-ms', values['request-timeout-ms'], 100, 600_000) ?? 10_000;
+  const totalTimeoutMs = parseInteger('--total-timeout-ms', values['total-timeout-ms'], 1000, 86_400_000) ?? 600_000;
+  const secrets = runSecrets({ baseUrl, accessToken: values['access-token'], controlToken });
+  const shown = shownUrl(baseUrl);
   checkCaseIds(
     values.case,
     serverChecks().map((c) => c.id),
   );
+  const maxRequests = parseInteger('--max-requests', values['max-requests'], 1, 100_000);
+  const deadline = performance.now() + totalTimeoutMs;
+  setRunDeadline(deadline);
   const verification = await verifyServer({
     baseUrl,
     accessToken: values['access-token'],
     env: values.env,
-    // As serve reads it: one variable gives the mock and the kit the same token, kept out of ps.
-    controlToken: values['control-token'] ?? (process.env.WECHAT_SCF_KIT_CONTROL_TOKEN || undefined),
+    controlToken,
     cases: values.case,
-    maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 100_000),
-  });
-  if (!verification.reachable) throw new UsageError(`cannot reach ${baseUrl}: ${verification.unreachableBecause}`);
-  if (verification.controlRefused) throw new UsageError(`${baseUrl}: ${verification.controlRefused}`);
-  console.error(describeRun(baseUrl, verification));
-  const code = await report('wechat-scf-kit verify', verification.results, reporter, values.output);
+    maxRequests,
+    timeoutMs: requestTimeoutMs,
+  }).finally(() => setRunDeadline(Number.POSITIVE_INFINITY));
+  const ranOut = performance.now() >= deadline;
+  const why = (text: string | undefined) => shownText(text ?? '', secrets);
+  if (!verification.reachable)
+    throw new CouldNotRunError(`cannot reach ${shown}: ${why(verification.unreachableBecause)}`);
+  if (verification.controlRefused) throw new CouldNotRunError(`${shown}: ${why(verification.controlRefused)}`);
+  console.error(shownText(describeRun(baseUrl, verification), secrets));
+  const code = await report('wechat-scf-kit verify', verification.results, reporter, values.output, secrets);
+  if (ranOut) {
+    throw new CouldNotRunError(
+      `the run took longer than --total-timeout-ms ${totalTimeoutMs}: requests past it were cut off or not sent, so the results above are incomplete`,
+    );
+  }
   if (verification.results.every((r) => r.status === 'skip')) {
     console.error('No case ran: every one was skipped (see the reasons above).');
     return 1;
@@ -204,6 +248,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       'run-timeout-ms': { type: 'string' },
       strict: { type: 'boolean' },
       'token-lifecycle': { type: 'boolean' },
+      'pass-env': { type: 'string', multiple: true },
     },
   });
   if (values.help) {
@@ -233,18 +278,33 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   }
   const standardAsked = !values.case || values.case.some((id) => !lifecycleIds.has(id));
   let results: CaseResult[] = [];
-  const invoker = processClient(command, commandArgs, { runTimeoutMs });
+  const passEnv = values['pass-env'] ?? [];
+  for (const name of passEnv) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+      throw new UsageError(`--pass-env ${JSON.stringify(name)} is not a variable name`);
+    if (name === 'WECHAT_SCF_KIT_CONTROL_TOKEN')
+      throw new UsageError('--pass-env WECHAT_SCF_KIT_CONTROL_TOKEN: the control token is never passed to a client');
+  }
+  const invoker = processClient(command, commandArgs, { runTimeoutMs, passEnv });
+  // Killed by a signal, the kit still ends the program's process group and removes its temp folders
+  // (process.exit runs the invoker's exit clean-up): the program runs in a group of its own, which a
+  // Ctrl-C in the terminal no longer reaches.
+  const signals = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 } as const;
+  const onSignal = (signal: NodeJS.Signals) => process.exit(signals[signal as keyof typeof signals]);
+  for (const signal of Object.keys(signals)) process.on(signal, onSignal);
   try {
     if (standardAsked) {
       results = await runClientContract(invoker, { cases: values.case, timeoutMs, strict: values.strict ?? false });
     }
     if (lifecycle) {
       results.push(...(await runLifecycleContract(lifecycleCall(invoker), { cases: values.case, timeoutMs })));
-      await invoker.close?.();
     }
   } catch (error) {
-    if (error instanceof CannotRunError) throw new UsageError(error.message);
+    if (error instanceof CannotRunError) throw new CouldNotRunError(error.message);
     throw error;
+  } finally {
+    await invoker.close?.();
+    for (const signal of Object.keys(signals)) process.off(signal, onSignal);
   }
   return report(`wechat-scf-kit verify-client ${command}`, results, reporter, values.output);
 }

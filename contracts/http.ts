@@ -17,30 +17,86 @@ export type RawResponse =
   | { kind: 'error'; message: string };
 
 /**
- * Sends one request byte for byte (any method, any body) and reads the whole answer as text.
+ * The largest answer the kits read: far above any page or journal answer of the API or the mock
+ * (a few MB at most), far below what would take the kit's memory (a 560 MB answer crashed it).
+ * @example ANSWER_LIMIT_BYTES // 32 MiB
+ */
+export const ANSWER_LIMIT_BYTES = 32 * 1024 * 1024;
+
+let runDeadline = Number.POSITIVE_INFINITY;
+
+/**
+ * Sets the time (performance.now()) by which every request of this run must be done: one sent
+ * later fails at once, one in flight is cut at it. The CLI sets it from --total-timeout-ms, so a
+ * server that drips or never answers cannot hold a run past it.
+ * @example setRunDeadline(performance.now() + 600_000)
+ */
+export function setRunDeadline(at: number): void {
+  runDeadline = at;
+}
+
+/**
+ * Sends one request byte for byte (any method, any body) and reads the whole answer as text,
+ * within bounds a hostile server cannot stretch: the whole exchange (headers and every byte of
+ * the body, not just the wait between bytes) within `timeoutMs` and before the run's deadline,
+ * and at most `limitBytes` of answer; past either it is cut and answers an error saying which.
  * @example await sendRaw({ method: 'GET', url: 'http://127.0.0.1:4020/__mock/health', headers: {} }, 5000)
  */
-export function sendRaw(req: RawRequest, timeoutMs: number): Promise<RawResponse> {
+export function sendRaw(req: RawRequest, timeoutMs: number, limitBytes = ANSWER_LIMIT_BYTES): Promise<RawResponse> {
   return new Promise((resolve) => {
+    const left = runDeadline - performance.now();
+    if (left <= 0) {
+      resolve({ kind: 'error', message: 'not sent: the run is past its total time (--total-timeout-ms)' });
+      return;
+    }
     const url = new URL(req.url);
     const send = url.protocol === 'https:' ? requestTls : request;
     const headers: Record<string, string | number> = { ...req.headers };
     if (req.body !== undefined) headers['Content-Length'] = Buffer.byteLength(req.body);
-    const outgoing = send(url, { method: req.method, headers, timeout: timeoutMs }, (res) => {
+    let settled = false;
+    const finish = (response: RawResponse) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(response);
+    };
+    const outgoing = send(url, { method: req.method, headers }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > limitBytes) {
+          finish({ kind: 'error', message: `the answer was larger than ${limitBytes} bytes and was cut off` });
+          outgoing.destroy();
+          return;
+        }
+        chunks.push(chunk);
+      });
       res.on('end', () =>
-        resolve({
+        finish({
           kind: 'answer',
           status: res.statusCode ?? 0,
           headers: res.headers,
           text: Buffer.concat(chunks).toString('utf8'),
         }),
       );
-      res.on('error', (error) => resolve({ kind: 'error', message: error.message }));
+      res.on('error', (error) => finish({ kind: 'error', message: error.message }));
+      res.on('aborted', () =>
+        finish({ kind: 'error', message: 'the connection closed before the answer was complete' }),
+      );
     });
-    outgoing.on('timeout', () => outgoing.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    outgoing.on('error', (error) => resolve({ kind: 'error', message: error.message }));
+    const budget = Math.min(timeoutMs, left);
+    const timer = setTimeout(() => {
+      finish({
+        kind: 'error',
+        message:
+          budget < timeoutMs
+            ? 'cut off: the run is past its total time (--total-timeout-ms)'
+            : `no whole answer within ${timeoutMs} ms`,
+      });
+      outgoing.destroy();
+    }, budget);
+    outgoing.on('error', (error) => finish({ kind: 'error', message: error.message }));
     outgoing.end(req.body);
   });
 }

@@ -57,8 +57,9 @@ export const TICKET_VALID_S = 12 * 3600;
 export const RID_KEPT_S = 7 * 24 * 3600;
 
 /**
- * Issued tokens remembered at most (the oldest are forgotten first), so a client that fetches a
- * token per call cannot grow the mock without bound.
+ * Issued tokens remembered at most, so a client that fetches a token per call cannot grow the mock
+ * without bound. Expired and superseded tokens are forgotten first, oldest first; a valid one (and
+ * every component's current one) never is: with this many valid, api_component_token answers 45009.
  * @example registry.list().length <= ISSUED_TOKENS_KEPT
  */
 export const ISSUED_TOKENS_KEPT = 10_000;
@@ -150,6 +151,20 @@ export const OPTION_RANGES = {
  * @example total > MAX_FUNCTIONS // refused with a message naming the limit
  */
 export const MAX_FUNCTIONS = 200_000;
+
+/**
+ * Most envs the mock holds. describeenvs lists them all in one answer (60,000 envs made each answer
+ * 14.8 MB); a component's mini-programs have a handful each.
+ * @example Object.keys(data.envs).length > MAX_ENVS // refused with a message naming the limit
+ */
+export const MAX_ENVS = 1000;
+
+/**
+ * Most journal entries one `GET /__mock/requests` answers (an entry's JSON is up to about 200 kB):
+ * 1,000 entries in one answer made 99 MB, held in memory for as long as a client took to read it.
+ * @example snapshot.requests.length <= JOURNAL_PAGE_LIMIT
+ */
+export const JOURNAL_PAGE_LIMIT = 100;
 
 /**
  * Most faults queued at once; POST /__mock/faults answers 409 beyond. `times` repeats one fault

@@ -9,6 +9,13 @@ import { rangeMessage } from './validation.js';
 export class UsageError extends Error {}
 
 /**
+ * A run that could not be carried out (the server cannot be reached, the program cannot be started,
+ * the run's total time ran out): printed as one line, exit code 3, never 1, which says a case failed.
+ * @example throw new CouldNotRunError('cannot reach http://127.0.0.1:1: connect ECONNREFUSED')
+ */
+export class CouldNotRunError extends Error {}
+
+/**
  * Parses arguments with node:util, turning its errors into one-line UsageErrors.
  * @example parseCommandArgs({ args: ['--port', '0'], options: { port: { type: 'string' } } }).values.port // '0'
  */

@@ -7,10 +7,10 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ParseArgsConfig } from 'node:util';
 import { API_PATHS, CONTROL_PREFIX, OPTION_RANGES, UNKNOWN_ENV_MODES, type UnknownEnvMode } from './api-facts.js';
-import { parseCommandArgs, parseInteger, UsageError } from './cli-args.js';
+import { CouldNotRunError, parseCommandArgs, parseInteger, UsageError } from './cli-args.js';
 import { CONTROL_MODE_VARIABLE, environmentHelp, SERVE_ENVIRONMENT, withEnvironment } from './cli-env.js';
 import { runHealthCheck } from './cli-health.js';
-import { createCliLogger } from './cli-log.js';
+import { createCliLogger, printable } from './cli-log.js';
 import { watchDataFile } from './data-watch.js';
 import { buildOpenApi } from './openapi.js';
 import { ExposureError, type RunningMock, startMockServer } from './server.js';
@@ -334,6 +334,10 @@ export async function main(argv: string[]): Promise<number | undefined> {
       `unknown command ${JSON.stringify(first)}; commands: serve, verify, verify-client, openapi, health`,
     );
   } catch (error) {
+    if (error instanceof CouldNotRunError) {
+      console.error(`${NAME}: ${printable(error.message)}`);
+      return 3;
+    }
     if (
       error instanceof UsageError ||
       error instanceof DataError ||
@@ -343,8 +347,9 @@ export async function main(argv: string[]): Promise<number | undefined> {
       console.error(`${NAME}: ${error.message}`);
       return 2;
     }
-    console.error(`${NAME}: unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    console.error(`${NAME}: unexpected error: ${printable(error instanceof Error ? error.message : String(error))}`);
+    // For verify and verify-client, 1 says a case failed: a run the kit could not finish is another thing.
+    return first === 'verify' || first === 'verify-client' ? 3 : 1;
   }
 }
 

@@ -16,6 +16,8 @@ export interface RequestRecord {
   time: string;
   started: number;
   body?: Buffer;
+  /** The body as the journal keeps it (keptBody), when the route already made it: redacted once per request. */
+  keptBody?: string;
   errcode: number | null;
   status: number | null;
   reason?: string;

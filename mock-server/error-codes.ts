@@ -41,7 +41,10 @@ export const ERROR_CODES = {
     when: 'api_component_token: no component_appid, or an empty one',
   },
   '41004': { errmsg: 'appsecret missing', when: 'api_component_token: no component_appsecret, or an empty one' },
-  '61004': { errmsg: 'access clientip is not registered', when: 'a fault injected with POST /__mock/faults' },
+  '61004': {
+    errmsg: 'access clientip is not registered',
+    when: 'a request under a Host the mock does not answer (--allowed-host), or from a web page of an origin not given with --cors; or a fault injected with POST /__mock/faults',
+  },
   '61005': {
     errmsg: 'component ticket is expired',
     when: 'api_component_token: the component_verify_ticket is over 12 hours (mock time) old',
@@ -77,7 +80,7 @@ export const ERROR_CODES = {
   '45009': {
     errmsg: 'reach max api daily quota limit',
     hinted: true,
-    when: 'a fault injected with POST /__mock/faults',
+    when: 'api_component_token: the mock already holds 10,000 valid component tokens (it forgets none while valid); or a fault injected with POST /__mock/faults',
   },
   '45011': {
     errmsg: 'api minute-quota reach limit mustslower retry next minute',

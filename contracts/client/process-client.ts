@@ -1,6 +1,7 @@
 // The process adapter: runs a client program once per call, by the stdin/stdout protocol, and reads what it printed.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CannotRunError, type ClientInvoker, type ClientOutcome } from './adapter.js';
@@ -9,6 +10,66 @@ import { CannotRunError, type ClientInvoker, type ClientOutcome } from './adapte
 export interface ProcessClientOptions {
   /** Kill the program after this long (default 15 s); the call then counts as broken. */
   runTimeoutMs?: number;
+  /** More variables of the kit's environment to pass the program, besides the ordinary ones (--pass-env). */
+  passEnv?: readonly string[];
+}
+
+/** Most of a program's stdout read: the protocol's one JSON document is far smaller (a page is ~50 kB). */
+export const STDOUT_LIMIT_BYTES = 1024 * 1024;
+/** Most of a program's stderr kept, for the report. */
+export const STDERR_LIMIT_BYTES = 64 * 1024;
+
+/**
+ * The ordinary environment a client program gets from the kit's: where programs and toolchains
+ * are, the user, the locale and the terminal. Nothing else (no CI secrets, no proxies that would
+ * send its requests elsewhere, never WECHAT_SCF_KIT_CONTROL_TOKEN) unless named with --pass-env.
+ * @example ORDINARY_ENV.test('LC_ALL') // true; ORDINARY_ENV.test('GITHUB_TOKEN') // false
+ */
+export const ORDINARY_ENV =
+  /^(PATH|HOME|USER|LOGNAME|SHELL|LANG|LANGUAGE|LC_[A-Z]+|TZ|TERM|PWD|SYSTEMROOT|COMSPEC|PATHEXT|WINDIR|JAVA_HOME|GOPATH|GOROOT|GOCACHE|GOMODCACHE|GOFLAGS|PYTHONPATH|PYTHONHOME|VIRTUAL_ENV|NODE_PATH|NODE_OPTIONS|CARGO_HOME|RUSTUP_HOME|GEM_HOME|GEM_PATH|BUNDLE_GEMFILE|DOTNET_ROOT|NVM_DIR|SSL_CERT_FILE|SSL_CERT_DIR)$/i;
+
+/** The variable that marks every process of one run, so the kit can find and end them all. */
+export const RUN_MARKER = 'WECHAT_SCF_KIT_CLIENT_RUN';
+
+function ordinaryEnvironment(passEnv: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value === undefined || name === 'WECHAT_SCF_KIT_CONTROL_TOKEN') continue;
+    if (ORDINARY_ENV.test(name) || passEnv.includes(name)) out[name] = value;
+  }
+  return out;
+}
+
+/** Kills a process group, quietly when it is already gone. */
+function killGroup(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+}
+
+/**
+ * Kills every process still carrying this run's marker: those that left the program's process
+ * group (setsid, a detached child) keep their environment, where /proc shows it. Linux only; on
+ * other systems the group kill is all there is.
+ */
+function killMarked(marker: string): void {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    return;
+  }
+  for (const name of pids) {
+    try {
+      if (!readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(marker)) continue;
+      process.kill(Number(name), 'SIGKILL');
+    } catch {
+      // gone meanwhile, or not ours
+    }
+  }
 }
 
 const SHOWN_BYTES = 500;
@@ -94,10 +155,25 @@ export function processClient(
   options: ProcessClientOptions = {},
 ): ClientInvoker {
   const runTimeoutMs = options.runTimeoutMs ?? 15_000;
+  const ordinary = ordinaryEnvironment(options.passEnv ?? []);
+  const marker = `${RUN_MARKER}=${randomUUID()}`;
+  const running = new Set<number>();
   let tempDir: string | undefined;
+  // Whatever ends the kit (an error, process.exit on a signal), no program and no temp folder stays.
+  const cleanUp = () => {
+    for (const pid of running) killGroup(pid);
+    running.clear();
+    killMarked(marker);
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+    tempDir = undefined;
+    process.off('exit', cleanUp);
+  };
   const invoke: ClientInvoker = (context, params, signal) =>
     new Promise<ClientOutcome>((resolve, reject) => {
-      tempDir ??= mkdtempSync(join(tmpdir(), 'wechat-scf-kit-client-'));
+      if (tempDir === undefined) {
+        tempDir = mkdtempSync(join(tmpdir(), 'wechat-scf-kit-client-'));
+        process.on('exit', cleanUp);
+      }
       // A component's credentials make a deployment of their own: each token-lifecycle case gives
       // another appid on a mock of its own, and a disk cache that is one file (not one per appid) must
       // not carry an earlier case's token into the next.
@@ -106,7 +182,6 @@ export function processClient(
         : tempDir;
       if (context.component) mkdirSync(folder, { recursive: true });
       // One mode at a time: a token to use, or (token-lifecycle cases) a component's credentials to get one.
-      const { WECHAT_ACCESS_TOKEN: _token, WECHAT_COMPONENT_APPID: _appid, ...inherited } = process.env;
       const credentials = context.component
         ? {
             WECHAT_COMPONENT_APPID: context.component.appid,
@@ -116,7 +191,8 @@ export function processClient(
         : { WECHAT_ACCESS_TOKEN: context.accessToken };
       const child = spawn(command, args, {
         env: {
-          ...inherited,
+          ...ordinary,
+          [RUN_MARKER]: marker.slice(RUN_MARKER.length + 1),
           WECHAT_API_BASE_URL: context.baseUrl,
           ...credentials,
           WECHAT_TIMEOUT_MS: String(context.timeoutMs),
@@ -126,20 +202,36 @@ export function processClient(
           XDG_CACHE_HOME: join(folder, 'cache'),
         },
         stdio: ['pipe', 'pipe', 'pipe'],
+        // A process group of its own: whatever it starts is killed with it when the call ends.
+        detached: true,
       });
-      let stdout = '';
-      let stderr = '';
+      const pid = child.pid;
+      if (pid !== undefined) running.add(pid);
+      const out: Buffer[] = [];
+      const err: Buffer[] = [];
+      let outBytes = 0;
+      let errBytes = 0;
       let stopped: string | undefined;
-      child.stdout.on('data', (chunk) => {
-        stdout += chunk;
-      });
-      child.stderr.on('data', (chunk) => {
-        stderr += chunk;
-      });
       const stop = (why: string) => {
         stopped ??= why;
-        child.kill('SIGKILL');
+        killGroup(pid);
       };
+      child.stdout.on('data', (chunk: Buffer) => {
+        outBytes += chunk.length;
+        if (outBytes > STDOUT_LIMIT_BYTES) {
+          stop(`printed more than ${STDOUT_LIMIT_BYTES} bytes on stdout and was killed; ${PROTOCOL}`);
+          return;
+        }
+        out.push(chunk);
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        // Past the limit stderr is drained unkept: a program blocked on a full pipe would look hung.
+        if (errBytes < STDERR_LIMIT_BYTES) err.push(chunk.subarray(0, STDERR_LIMIT_BYTES - errBytes));
+        errBytes += chunk.length;
+      });
+      // Once the program itself has exited, what it left running (a background child holding stdout)
+      // goes too: its output so far stays in the pipe and is still read, and the call ends now.
+      child.on('exit', () => killGroup(pid));
       const timer = setTimeout(() => stop(`was still running after ${runTimeoutMs} ms and was killed`), runTimeoutMs);
       const onAbort = () => stop(String(signal?.reason ?? 'was stopped'));
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -150,6 +242,10 @@ export function processClient(
       child.on('close', (code, killedBy) => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        if (pid !== undefined) running.delete(pid);
+        killMarked(marker);
+        const stdout = Buffer.concat(out).toString('utf8');
+        const stderr = `${Buffer.concat(err).toString('utf8')}${errBytes > STDERR_LIMIT_BYTES ? `… (${errBytes} bytes in all)` : ''}`;
         if (stopped) return resolve({ kind: 'broken', message: stopped, stderr: head(stderr) });
         // 126 and 127 are what a shell or env answers for "not executable" and "not found", e.g. a shebang's missing interpreter.
         if ((code === 126 || code === 127) && stdout.trim() === '') {
@@ -164,9 +260,6 @@ export function processClient(
       child.stdin.on('error', () => {});
       child.stdin.end(JSON.stringify(params));
     });
-  invoke.close = async () => {
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    tempDir = undefined;
-  };
+  invoke.close = async () => cleanUp();
   return invoke;
 }

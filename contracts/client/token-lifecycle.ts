@@ -218,10 +218,8 @@ function checkRequests(c: LifecycleCase, mock: RunningMock, entries: readonly Jo
   const issuedToClient = new Map(mock.registry.list().map((t) => [sha256(t.component_access_token), t] as const));
   let latest: string | undefined;
   for (const entry of entries) {
-    if (entry.path === API_PATHS.componentToken && entry.errcode === 0) {
-      const answer = entry.answer ? (JSON.parse(entry.answer) as { component_access_token?: string }) : {};
-      if (answer.component_access_token) latest = sha256(answer.component_access_token);
-    }
+    // The journal keeps an issued token cut; its hash says which one it was.
+    if (entry.path === API_PATHS.componentToken && entry.issued_token_sha256) latest = entry.issued_token_sha256;
     if (entry.path !== API_PATHS.getscflist) continue;
     if (!entry.access_token_sha256) {
       problems.push(`getscflist request ${entry.seq} carried no token in the query string`);

@@ -29,7 +29,7 @@ export async function probe(baseUrl: string, timeoutMs: number, controlToken: st
       control: false,
       refused: controlToken
         ? `the ${CONTROL_PREFIX}/ control API refused the control token (HTTP ${res.status}); check --control-token`
-        : `the ${CONTROL_PREFIX}/ control API needs a token (HTTP ${res.status}); pass --control-token T`,
+        : `the ${CONTROL_PREFIX}/ control API needs a token (HTTP ${res.status}); pass --control-token T or set WECHAT_SCF_KIT_CONTROL_TOKEN`,
     };
   }
   if (res.status !== 200) return { reachable: true, control: false };

@@ -5,7 +5,9 @@ import type { ApiPath } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { type Answer, type ApiState, fail, type Outcome, readToken } from '../endpoints/request-rules.js';
 import { faultDelay } from '../state/fault-queue.js';
-import { keptBody, redactedUrl } from '../state/redaction.js';
+import { cutText, JOURNAL_TEXT_CHARS } from '../state/journal.js';
+import { keptAnswer, keptBody, redactedUrl } from '../state/redaction.js';
+import { guardApi } from './api-guard.js';
 import { send, transportFaultReason } from './fault-responses.js';
 
 function bodyReadFailure(error: unknown, state: ApiState): Outcome {
@@ -36,6 +38,7 @@ export function apiRoute(
 ): RequestHandler {
   const { settings, faults, journal, rids } = context;
   const readBody = express.raw({ type: () => true, limit: settings.bodyLimit });
+  const refuse = guardApi(settings);
   return async (req: Request, res: Response) => {
     const started = performance.now();
     const seq = journal.nextSeq();
@@ -70,13 +73,20 @@ export function apiRoute(
     const query = req.query as Record<string, unknown>;
     const token = readToken(query, options.tokenKeys);
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-    const fault = faults.take(path);
+    // Redacted once, for the rid map and the journal alike.
+    const kept = body === undefined ? undefined : keptBody(body);
+    // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
+    // queued faults nor issue tokens, nor read rid/get or the data.
+    const refusal = refuse(req.headers);
+    const fault = refusal ? undefined : faults.take(path);
     const wait = fault ? faultDelay(fault) : 0;
     if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
 
-    let outcome = readError
-      ? bodyReadFailure(readError, context)
-      : answer({ method: req.method, accessToken: token, body }, context);
+    let outcome = refusal
+      ? fail(context, 61004, refusal.reason, refusal.errmsg)
+      : readError
+        ? bodyReadFailure(readError, context)
+        : answer({ method: req.method, accessToken: token, body }, context);
     if (fault?.errcode !== undefined) {
       outcome = fail(context, fault.errcode, `fault: errcode ${fault.errcode}`, fault.errmsg);
     }
@@ -87,9 +97,10 @@ export function apiRoute(
       rids.add(outcome.rid, {
         invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
         cost_in_ms: Math.round(performance.now() - started),
-        request_url: redactedUrl(req.path, query),
-        request_body: body === undefined ? '' : keptBody(body),
-        response_body: outcome.body,
+        // Cut like the journal's texts: a 45 kB URL was kept whole for each of the last 1,000 rids.
+        request_url: cutText(redactedUrl(req.path, query), JOURNAL_TEXT_CHARS),
+        request_body: kept ?? '',
+        response_body: keptAnswer(outcome.body),
         client_ip: req.socket.remoteAddress ?? '',
       });
     }
@@ -100,6 +111,7 @@ export function apiRoute(
       time,
       started,
       body,
+      ...(kept !== undefined ? { keptBody: kept } : {}),
       errcode,
       status,
       reason: transportReason ?? outcome.reason,

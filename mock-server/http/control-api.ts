@@ -1,7 +1,14 @@
 // The control API under /__mock/: read and change the data, tokens, faults, clock and journal; HTTP 400 with details on bad input.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
-import { CONTROL_PREFIX, DEFAULT_LIMIT, MAX_FAULTS, OPTION_RANGES, TICKET_VALID_S } from '../api-facts.js';
+import {
+  CONTROL_PREFIX,
+  DEFAULT_LIMIT,
+  JOURNAL_PAGE_LIMIT,
+  MAX_ENVS,
+  MAX_FAULTS,
+  TICKET_VALID_S,
+} from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { buildOpenApi } from '../openapi.js';
 import {
@@ -127,9 +134,16 @@ export function controlRouter(context: MockContext): Router {
     res.json(buildOpenApi());
   });
 
+  // One answer holds at most JOURNAL_PAGE_LIMIT entries; `before` pages back through older ones.
   router.get('/requests', (req, res) => {
     const after = integerQuery(req, 'after', 0, 0, Number.MAX_SAFE_INTEGER);
-    res.json(journal.snapshot(after, integerQuery(req, 'limit', journal.capacity, 1, OPTION_RANGES.journalLimit.max)));
+    const before = integerQuery(req, 'before', Number.MAX_SAFE_INTEGER, 0, Number.MAX_SAFE_INTEGER);
+    // A larger limit is taken as the page's most, as paged APIs do, so a poller asking for more still works.
+    const limit = Math.min(
+      integerQuery(req, 'limit', JOURNAL_PAGE_LIMIT, 1, Number.MAX_SAFE_INTEGER),
+      JOURNAL_PAGE_LIMIT,
+    );
+    res.json(journal.snapshot(after, limit, before));
   });
   router.delete('/requests', (_req, res) => {
     res.json({ cleared: journal.clear() });
@@ -176,6 +190,12 @@ export function controlRouter(context: MockContext): Router {
     const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.functions.length), 0);
     checked(() => checkTotalFunctions(others + functionCount(data), ''), `env ${id}`);
     const existed = store.getEnv(id) !== undefined;
+    if (!existed && store.envs().length >= MAX_ENVS) {
+      throw new ControlError(
+        409,
+        `the mock already holds ${MAX_ENVS} envs, its most (describeenvs lists them all in one answer); DELETE /__mock/envs/:env one first`,
+      );
+    }
     res.status(existed ? 200 : 201).json(summary(store.putEnv(id, data)));
   });
   router.delete('/envs/:env', (req, res) => {
@@ -210,7 +230,12 @@ export function controlRouter(context: MockContext): Router {
     if (!isMockClockAdvance(body)) {
       throw new ControlError(400, 'clock: not a valid advance', describeErrors(isMockClockAdvance.errors));
     }
-    clock.advance(body.advance_s);
+    try {
+      clock.advance(body.advance_s);
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      throw new ControlError(400, error.message, [{ path: 'advance_s', message: error.message }]);
+    }
     res.json(clock.view());
   });
 

@@ -1,6 +1,6 @@
 // Guards every /__mock/ route: Host, Origin and Content-Type checks against DNS-rebinding and cross-site pages.
 import type { NextFunction, Request, Response } from 'express';
-import { hostName, isRebindingSafe } from './hosts.js';
+import { hostName, isAnsweredHost, refusedHostMessage } from './hosts.js';
 
 function refuse(res: Response, status: number, error: string): void {
   res.status(status).json({ error, issues: [] });
@@ -11,10 +11,9 @@ function refuse(res: Response, status: number, error: string): void {
  * a web page on another site: the threat dev servers such as Vite and webpack-dev-server closed with host
  * checks. A page in the developer's browser can reach 127.0.0.1; these checks make what it sends fail.
  *
- * - Host must be a name no rebinding page can have (loopback, an IP literal, a single-label name such as a
- *   CI service alias, host.docker.internal, host.containers.internal) or one of `allowedHosts` (else 403):
- *   a DNS-rebinding page sends its own dotted name, so it cannot read or change anything even though its
- *   requests reach the port.
+ * - Host must be one the mock answers (isAnsweredHost: loopback, IP literals, single-label names, …,
+ *   and `allowedHosts`; else 403): a DNS-rebinding page sends its own name, so it cannot read or change
+ *   anything even though its requests reach the port.
  * - An `Origin` other than the mock's own is refused (403): browsers send one on every cross-site POST,
  *   PUT and DELETE, so a form or fetch from another site is stopped before it changes anything.
  * - A request with a body needs `Content-Type: application/json` (else 415): a browser cannot send that
@@ -28,13 +27,8 @@ export function guardControl(options: { allowedHosts: readonly string[]; bodyLim
     const host = req.headers.host;
     // A request without Host is HTTP/1.0 from a tool: browsers always send one.
     if (host !== undefined) {
-      const name = hostName(host);
-      if (!isRebindingSafe(name) && !allowed.has(name)) {
-        refuse(
-          res,
-          403,
-          `Host ${JSON.stringify(host.slice(0, 100))} is not allowed for the control API (a web page may be trying DNS rebinding); loopback names, IP addresses and single-label names such as wechat-mock are, and so are names given with --allowed-host NAME`,
-        );
+      if (!isAnsweredHost(hostName(host), allowed)) {
+        refuse(res, 403, refusedHostMessage(host));
         return;
       }
     }

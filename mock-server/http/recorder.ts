@@ -1,13 +1,25 @@
 // Records what happened: each API request into the journal and the log, each control request into the log.
 import { createHash } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import { CONTROL_PREFIX } from '../api-facts.js';
+import { API_PATHS, CONTROL_PREFIX } from '../api-facts.js';
 import type { MockContext, RecordedRequest, RequestRecord } from '../context.js';
 import type { ResolvedSettings } from '../settings.js';
 import { cutText, JOURNAL_TEXT_CHARS, type Journal, type JournalEntry } from '../state/journal.js';
-import { keptBody, redactQuery } from '../state/redaction.js';
+import { keptAnswer, keptBody, redactQuery } from '../state/redaction.js';
 
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The token an api_component_token answer issued, or undefined: the journal keeps only its hash. */
+function issuedToken(path: string, answer: string | undefined): string | undefined {
+  if (path !== API_PATHS.componentToken || answer === undefined) return undefined;
+  try {
+    const token = (JSON.parse(answer) as { component_access_token?: unknown }).component_access_token;
+    return typeof token === 'string' ? token : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * Records a finished API request in the journal and the log: every text bounded, the token kept
@@ -19,23 +31,26 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
     const duration_ms = roundMs(performance.now() - record.started);
     const query = record.query ?? (req.query as Record<string, unknown>);
     const token = record.token;
+    const issued = issuedToken(req.path, record.answer);
     const entry: JournalEntry = {
       seq: record.seq,
       time: record.time,
       method: req.method,
       path: req.path,
       query: redactQuery(query),
-      body: record.body === undefined ? null : keptBody(record.body),
+      body: record.keptBody ?? (record.body === undefined ? null : keptBody(record.body)),
       content_type: req.headers['content-type'] ?? null,
       errcode: record.errcode,
       ...(record.reason ? { reason: record.reason } : {}),
       status: record.status,
       duration_ms,
-      ...(record.answer !== undefined ? { answer: record.answer } : {}),
+      // An issued token is as secret as one sent: the answer keeps it cut, the entry its hash.
+      ...(record.answer !== undefined ? { answer: keptAnswer(record.answer) } : {}),
       ...(record.clientClosedAt !== undefined
         ? { client_closed_ms: roundMs(record.clientClosedAt - record.started) }
         : {}),
-      ...(token !== undefined ? { access_token_sha256: createHash('sha256').update(token).digest('hex') } : {}),
+      ...(token !== undefined ? { access_token_sha256: sha256(token) } : {}),
+      ...(issued !== undefined ? { issued_token_sha256: sha256(issued) } : {}),
     };
     // The log sees what the journal keeps: every text bounded.
     const kept = journal.record(entry);

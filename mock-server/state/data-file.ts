@@ -1,7 +1,7 @@
 // The data file: load, check against its schema with messages naming the field, and the caps on its size.
 import { readFile } from 'node:fs/promises';
 import type { EnvData, MockDataFile } from '../../generated/schemas.js';
-import { MAX_FUNCTIONS } from '../api-facts.js';
+import { MAX_ENVS, MAX_FUNCTIONS } from '../api-facts.js';
 import { describeErrors, formatIssues, isEnvData, isMockDataFile, type ValidationIssue } from '../validation.js';
 
 /**
@@ -97,6 +97,15 @@ export function checkMockData(value: unknown, label = ''): MockDataFile {
   if (!isMockDataFile(value)) throw new DataError(label, describeErrors(isMockDataFile.errors));
   const issues = Object.entries(value.envs ?? {}).flatMap(([id, env]) => duplicateNames(env, `envs.${id}.`));
   if (issues.length > 0) throw new DataError(label, issues);
+  const envCount = Object.keys(value.envs ?? {}).length;
+  if (envCount > MAX_ENVS) {
+    throw new DataError(label, [
+      {
+        path: 'envs',
+        message: `${envCount.toLocaleString('en-US')} envs; the mock holds at most ${MAX_ENVS.toLocaleString('en-US')} (describeenvs lists them all in one answer)`,
+      },
+    ]);
+  }
   checkTotalFunctions(
     Object.values(value.envs ?? {}).reduce((sum, env) => sum + functionCount(env), 0),
     'envs',

@@ -26,6 +26,8 @@ export interface JournalEntry {
   client_closed_ms?: number;
   /** SHA-256 (hex) of the whole access_token sent: an exact comparison without keeping the token. */
   access_token_sha256?: string;
+  /** SHA-256 (hex) of the component_access_token an api_component_token answer issued (the answer keeps it cut). */
+  issued_token_sha256?: string;
 }
 
 /** What `GET /__mock/requests` answers: entries oldest first, and cursors for asking only for newer ones. */
@@ -35,6 +37,8 @@ export interface JournalSnapshot {
   dropped: number;
   /** The cursor of the oldest entry still kept; a client drops what it holds below it. */
   oldest: number;
+  /** The cursor of the first entry in `requests` (of the next one recorded when there is none): pass it as `before` for the page before. */
+  first: number;
   /** The cursor to pass as `after` next time to get only entries recorded since. */
   next: number;
 }
@@ -95,17 +99,17 @@ export class Journal {
   }
 
   /**
-   * The entries kept, oldest first; with `after`, only those recorded at or after that cursor, and
-   * with `limit`, only the newest `limit` of those. A cursor past `next` (one from an earlier
-   * process) counts as 0.
+   * The entries kept, oldest first; with `after`, only those recorded at or after that cursor, with
+   * `before`, only those recorded before that one, and with `limit`, only the newest `limit` of
+   * those. A cursor past `next` (one from an earlier process) counts as 0.
    */
-  snapshot(after = 0, limit = Number.POSITIVE_INFINITY): JournalSnapshot {
+  snapshot(after = 0, limit = Number.POSITIVE_INFINITY, before = Number.POSITIVE_INFINITY): JournalSnapshot {
     const oldest = this.#recorded - this.#size;
-    const from = Math.max(after > this.#recorded ? 0 : after - oldest, this.#size - limit, 0);
+    const to = Math.max(Math.min(before - oldest, this.#size), 0);
+    const from = Math.min(Math.max(after > this.#recorded ? 0 : after - oldest, to - limit, 0), to);
     const requests: JournalEntry[] = [];
-    for (let i = from; i < this.#size; i++)
-      requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
-    return { requests, dropped: this.#dropped, oldest, next: this.#recorded };
+    for (let i = from; i < to; i++) requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
+    return { requests, dropped: this.#dropped, oldest, first: oldest + from, next: this.#recorded };
   }
 
   /** Empties the journal and its dropped count; returns how many entries were removed. */

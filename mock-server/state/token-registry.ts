@@ -15,7 +15,7 @@ export interface TokenRequest {
 /** What issuing answers: a token, or the errcode that refused it and why. */
 export type IssueResult =
   | { component_access_token: string; expires_in: number }
-  | { errcode: 40013 | 40125 | 61005 | 61006; reason: string };
+  | { errcode: 40013 | 40125 | 45009 | 61005 | 61006; reason: string };
 
 /** How an issued token stands now. superseded: a newer one was issued more than 5 minutes ago. */
 export type IssuedTokenState = 'valid' | 'expired' | 'superseded';
@@ -132,7 +132,35 @@ export class TokenRegistry {
         }
       }
     }
+    // Room is made before a token is minted, so a refusal changes nothing (not even the issue count).
+    if (this.#issued.size >= ISSUED_TOKENS_KEPT && !this.#forgetOne(now)) {
+      return {
+        errcode: 45009,
+        reason: `the mock already holds ${ISSUED_TOKENS_KEPT} valid component tokens and forgets none of them while valid; a new one can be issued once one expires or is superseded (POST /__mock/clock to move time on, or POST /__mock/reset)`,
+      };
+    }
     return { component_access_token: this.#mint(appid, now), expires_in: TOKEN_EXPIRES_S };
+  }
+
+  /**
+   * Forgets the oldest token that no client may still use (expired, or superseded past its overlap)
+   * and is no component's current one. False when every token held is still valid: forgetting
+   * one would make a client's valid token answer 40001 (a flood of requests once did just that).
+   */
+  #forgetOne(now: number): boolean {
+    for (const [token, issued] of this.#issued) {
+      if (stateAt(issued, now) === 'valid' || this.#latest.get(issued.appid) === token) continue;
+      this.#issued.delete(token);
+      return true;
+    }
+    // Only current tokens can be left unused (expired ones): the oldest expired current token goes.
+    for (const [token, issued] of this.#issued) {
+      if (stateAt(issued, now) !== 'expired') continue;
+      this.#issued.delete(token);
+      this.#latest.delete(issued.appid);
+      return true;
+    }
+    return false;
   }
 
   #mint(appid: string, now: number): string {
@@ -143,13 +171,6 @@ export class TokenRegistry {
     if (before) before.cutAt = Math.min(before.cutAt ?? Number.POSITIVE_INFINITY, now + TOKEN_OVERLAP_S * 1000);
     this.#issued.set(token, { appid, issuedAt: now, expiresAt: now + TOKEN_EXPIRES_S * 1000 });
     this.#latest.set(appid, token);
-    // Maps keep insertion order: the first key is the oldest token. Forgetting it also forgets its
-    // component's "latest" when it was that, so neither map outgrows ISSUED_TOKENS_KEPT.
-    if (this.#issued.size > ISSUED_TOKENS_KEPT) {
-      const [oldest, forgotten] = this.#issued.entries().next().value as [string, IssuedToken];
-      this.#issued.delete(oldest);
-      if (this.#latest.get(forgotten.appid) === oldest) this.#latest.delete(forgotten.appid);
-    }
     return token;
   }
 

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOURNAL_PAGE_LIMIT, MAX_ENVS } from '../../mock-server/api-facts.js';
 import { createApp } from '../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import { MAX_FUNCTIONS } from '../../mock-server/state/data-file.js';
@@ -22,7 +23,9 @@ async function rssMb(pid: number): Promise<number> {
 }
 
 describe('1,000 requests with a 1 MB env (they took the process to 1.16 GB and the journal to HTTP 500)', () => {
-  it('fit in a 128 MB heap, leaving a readable journal under 45 kB an entry', { timeout: 120_000 }, async () => {
+  it('fit in a 128 MB heap, leaving a readable journal under 45 kB an entry for such bodies', {
+    timeout: 120_000,
+  }, async () => {
     // The heap cap makes the bound exact: were anything kept per request beyond the journal's
     // bounded entry, the server would run out of memory and die (RSS alone depends on when GC runs).
     const server = await startCli(['--port', '0', '--quiet'], { NODE_OPTIONS: '--max-old-space-size=128' });
@@ -42,10 +45,10 @@ describe('1,000 requests with a 1 MB env (they took the process to 1.16 GB and t
       expect(res.status).toBe(200);
       const text = await res.text();
       const journal = JSON.parse(text) as { requests: JournalEntry[]; dropped: number };
-      expect(journal.requests).toHaveLength(1000);
+      expect(journal.requests).toHaveLength(JOURNAL_PAGE_LIMIT);
       expect(journal.requests[0].reason).toMatch(/… \[\d+ characters in all\]$/);
       expect(journal.requests[0].body).toMatch(/… \[1000011 bytes in all\]$/);
-      expect(text.length / 1000).toBeLessThan(45_000);
+      expect(text.length / JOURNAL_PAGE_LIMIT).toBeLessThan(45_000);
       const rss = await rssMb(pid);
       console.log(`RSS after 1,000 requests with a 1 MB env: ${rss.toFixed(1)} MB; journal ${text.length} bytes`);
       expect(server.child.exitCode).toBeNull();
@@ -83,6 +86,28 @@ describe('every text the journal keeps is bounded', () => {
     expect(kept.query['…']).toBe('[500 keys in all]');
     expect(kept.query.k0).toBe(`${'v'.repeat(256)}… [5000 characters in all]`);
     expect(JSON.stringify(kept).length).toBeLessThan(45_000);
+  });
+
+  it('an entry with every field at its cap, each character escaped in JSON, stays under 260 kB of JSON', () => {
+    // What a hostile client can make one entry cost: control characters take 6 bytes each in JSON.
+    const nasty = (n: number) => '\u0001'.repeat(n);
+    const worst: JournalEntry = {
+      ...entry,
+      path: nasty(20_000),
+      query: Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`${nasty(100)}${i}`, nasty(5000)])),
+      body: nasty(100_000),
+      content_type: nasty(5000),
+      reason: nasty(100_000),
+      answer: nasty(100_000),
+    };
+    const hostileBody = { ...entry, path: '/componenttcb/getscflist', query: {}, body: nasty(100_000), answer: '{}' };
+    const bytes = Buffer.byteLength(JSON.stringify(boundEntry(worst)));
+    const bodyOnly = Buffer.byteLength(JSON.stringify(boundEntry(hostileBody)));
+    console.log(
+      `journal entry JSON: ${bytes} bytes with every field at its cap, ${bodyOnly} with a hostile body alone`,
+    );
+    expect(bytes).toBeLessThan(260_000);
+    expect(bodyOnly).toBeLessThan(110_000);
   });
 
   it('a reason over 1 kB reaches the log line cut too', async () => {
@@ -161,13 +186,34 @@ describe('the fault queue is bounded', () => {
 describe(`the functions the mock holds are capped at ${MAX_FUNCTIONS.toLocaleString('en-US')} in all`, () => {
   it('PUT /__mock/data asking for billions across envs answers 400 naming the limit, and changes nothing', async () => {
     const app = createApp({ data: TEST_DATA });
-    const envs = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`e${i}`, { generate: 200_000 }]));
+    const envs = Object.fromEntries(Array.from({ length: 1000 }, (_, i) => [`e${i}`, { generate: 200_000 }]));
     const res = await request(app).put('/__mock/data').send({ envs });
     expect(res.status).toBe(400);
     expect(res.body.error).toBe(
-      'data: envs: 2,000,000,000 functions (listed and generated) in all; the mock holds at most 200,000 across envs',
+      'data: envs: 200,000,000 functions (listed and generated) in all; the mock holds at most 200,000 across envs',
     );
     expect(app.mock.store.envs().map((env) => env.id)).toEqual(['prod-1', 'legacy', 'big']);
+  });
+
+  it(`${MAX_ENVS + 1} envs are refused with 400 naming the cap (60,000 made each describeenvs answer 14.8 MB)`, async () => {
+    const app = createApp({ data: TEST_DATA });
+    const envs = Object.fromEntries(Array.from({ length: MAX_ENVS + 1 }, (_, i) => [`e${i}`, {}]));
+    const res = await request(app).put('/__mock/data').send({ envs });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toBe(
+      'data: envs: 1,001 envs; the mock holds at most 1,000 (describeenvs lists them all in one answer)',
+    );
+    expect(app.mock.store.envs()).toHaveLength(3);
+  });
+
+  it(`PUT /__mock/envs/:env of a new env once ${MAX_ENVS} are held answers 409; replacing one still works`, async () => {
+    const envs = Object.fromEntries(Array.from({ length: MAX_ENVS }, (_, i) => [`e${i}`, {}]));
+    const app = createApp({ data: { envs } });
+    const res = await request(app).put('/__mock/envs/one-more').send({});
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatch(/already holds 1000 envs/);
+    expect(app.mock.store.envs()).toHaveLength(MAX_ENVS);
+    expect((await request(app).put('/__mock/envs/e0').send({ generate: 1 })).status).toBe(200);
   });
 
   it('PUT /__mock/envs/:env counts the other envs too', async () => {
@@ -198,46 +244,74 @@ describe(`the functions the mock holds are capped at ${MAX_FUNCTIONS.toLocaleStr
   });
 });
 
-describe('a client that never reads its answers', () => {
+describe('a client that never reads its answers (cut off at about twice the write timeout)', () => {
   let mock: RunningMock;
   beforeAll(async () => {
-    mock = await startMockServer({ data: TEST_DATA, writeTimeoutMs: 500 });
-    // A journal of about 17 MB: more than the socket buffers hold, so the answer waits on the reader.
-    const body = JSON.stringify({ env: 'prod-1', pad: 'x'.repeat(20_000) });
-    let sent = 0;
-    const worker = async () => {
-      while (sent < 1000) {
-        sent += 1;
-        await (
-          await fetch(`${mock.url}/componenttcb/getscflist?access_token=tok-valid`, { method: 'POST', body })
-        ).text();
-      }
-    };
-    await Promise.all(Array.from({ length: 8 }, worker));
+    // An answer of about 10 MB: more than the socket buffers hold, so it waits on the reader.
+    mock = await startMockServer({ data: { envs: { huge: { generate: 60_000 } } }, writeTimeoutMs: 3000 });
   }, 60_000);
   afterAll(() => mock.close());
 
-  it('is cut off once the answer has sat unread for the write timeout', async () => {
+  it('is cut off within 10 % of a 3 s write timeout once the answer sits unread', { timeout: 30_000 }, async () => {
+    let handedOver = 0;
+    // Before the app's listener: 'prefinish' comes as the app ends its answer.
+    const watch = (_req: unknown, res: import('node:http').ServerResponse) =>
+      res.once('prefinish', () => {
+        handedOver = performance.now();
+      });
+    mock.server.prependListener('request', watch);
     const accepted = new Promise<Socket>((resolve) => mock.server.once('connection', resolve));
     const socket = connect(mock.port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
-    const serverSide = await accepted;
-    socket.pause();
-    socket.write('GET /__mock/requests HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
     try {
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      await new Promise((resolve) => socket.once('connect', resolve));
+      const serverSide = await accepted;
+      socket.pause();
+      socket.write('GET /__mock/envs/huge HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
       // The answer is stuck: more than the socket buffers hold is waiting for the reader.
       expect(serverSide.destroyed).toBe(false);
-      expect(serverSide.writableLength).toBeGreaterThan(0);
-      for (let i = 0; i < 50 && !serverSide.destroyed; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(serverSide.destroyed).toBe(true);
+      expect(
+        serverSide.writableLength +
+          ((serverSide as unknown as { _handle?: { writeQueueSize?: number } })._handle?.writeQueueSize ?? 0),
+      ).toBeGreaterThan(0);
+      await new Promise((resolve) => serverSide.once('close', resolve));
+      const after = performance.now() - handedOver;
+      console.log(`write timeout 3000 ms: cut off ${Math.round(after)} ms after the answer was handed over`);
+      expect(after).toBeGreaterThanOrEqual(3000);
+      expect(after).toBeLessThan(3300);
     } finally {
+      mock.server.off('request', watch);
       socket.destroy();
     }
   });
+});
 
-  it('a client that reads is served the whole journal', async () => {
-    const res = await fetch(`${mock.url}/__mock/requests`);
-    expect(((await res.json()) as { requests: unknown[] }).requests).toHaveLength(1000);
+describe('the journal over HTTP is paged (1,000 entries made one 99 MB answer)', () => {
+  const app = createApp({ data: TEST_DATA, journalLimit: 1000 });
+  beforeAll(async () => {
+    for (let i = 0; i < 250; i++)
+      await request(app).post(`/componenttcb/getscflist?access_token=tok-valid&i=${i}`).send('{}');
+  });
+
+  it(`one answer holds at most ${JOURNAL_PAGE_LIMIT} entries, even when asked for more`, async () => {
+    for (const query of ['', '?limit=1000', '?after=0&limit=500']) {
+      const page = (await request(app).get(`/__mock/requests${query}`)).body;
+      expect(page.requests).toHaveLength(JOURNAL_PAGE_LIMIT);
+      expect(page.requests.at(-1).query.i).toBe('249');
+      expect(page.first).toBe(250 - JOURNAL_PAGE_LIMIT);
+      expect(page.next).toBe(250);
+    }
+  });
+
+  it('before= pages back through the rest, so a reader still gets every entry once', async () => {
+    const seen: string[] = [];
+    let before: number | undefined;
+    for (;;) {
+      const page = (await request(app).get(`/__mock/requests${before === undefined ? '' : `?before=${before}`}`)).body;
+      seen.unshift(...page.requests.map((entry: JournalEntry) => entry.query.i as string));
+      if (page.first <= page.oldest) break;
+      before = page.first;
+    }
+    expect(seen).toEqual(Array.from({ length: 250 }, (_, i) => String(i)));
   });
 });

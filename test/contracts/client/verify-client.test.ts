@@ -78,12 +78,12 @@ describe('verify-client on programs that cannot run or break the protocol', () =
     expect(stderr.trim()).toMatch(/^wechat-scf-kit: cannot run .*not-executable\.py.*: no such executable file$/);
   });
 
-  it('names a missing interpreter, in one line, exit 2', async () => {
+  it('names a missing interpreter, in one line, exit 3 (could not run)', async () => {
     const script = join(scratch, 'no-interpreter.py');
     await writeFile(script, '#!/usr/bin/env python-that-is-not-there\nprint(1)\n');
     await chmod(script, 0o755);
     const { code, stderr, stdout } = await runCli(['verify-client', '--case', 'GSL-PAGE-001', '--', script]);
-    expect({ code, stdout }).toEqual({ code: 2, stdout: '' });
+    expect({ code, stdout }).toEqual({ code: 3, stdout: '' });
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(/cannot run .*no-interpreter\.py: exit code 127: .*python-that-is-not-there/);
   });

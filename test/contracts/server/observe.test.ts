@@ -149,18 +149,36 @@ describe('verify --control-token', () => {
     ]);
   });
 
+  it('reads the control token from WECHAT_SCF_KIT_CONTROL_TOKEN too (on the command line, ps shows it)', {
+    timeout: 60_000,
+  }, async () => {
+    const { code, stdout } = await runCli(['verify', '--base-url', mock.url, '--case', 'GSL-ERR-005'], {
+      env: { WECHAT_SCF_KIT_CONTROL_TOKEN: 'control-secret-1' },
+      timeoutMs: 55_000,
+    });
+    expect(stdout).toContain('1 passed, 0 failed');
+    expect(stdout).not.toContain('control-secret-1');
+    expect(code).toBe(0);
+  });
+
   it.each([
-    [[], /the \/__mock\/ control API needs a token \(HTTP 401\); pass --control-token T$/],
+    [
+      [],
+      /the \/__mock\/ control API needs a token \(HTTP 401\); pass --control-token T or set WECHAT_SCF_KIT_CONTROL_TOKEN$/,
+    ],
     [
       ['--control-token', 'wrong-token-0'],
       /the \/__mock\/ control API refused the control token \(HTTP 401\); check --control-token$/,
     ],
-  ])('%j: exits 2 with one line rather than run as if there were no control API', async (extra, message) => {
-    const { code, stderr } = await runCli(['verify', '--base-url', mock.url, ...extra]);
-    expect(code).toBe(2);
-    expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr.trim()).toMatch(message);
-  });
+  ])(
+    '%j: exits 3 (could not run) with one line rather than run as if there were no control API',
+    async (extra, message) => {
+      const { code, stderr } = await runCli(['verify', '--base-url', mock.url, ...extra]);
+      expect(code).toBe(3);
+      expect(stderr.trim().split('\n')).toHaveLength(1);
+      expect(stderr.trim()).toMatch(message);
+    },
+  );
 });
 
 describe('search keys picked from the listing', () => {

@@ -238,10 +238,6 @@ describe('wechat-scf-kit verify (the CLI)', () => {
     ],
     [['verify-client'], /^wechat-scf-kit: verify-client needs a command after --/],
     [
-      ['verify', '--base-url', 'http://127.0.0.1:1'],
-      /^wechat-scf-kit: cannot reach http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/,
-    ],
-    [
       ['verify-client', '--', 'no-such-client-program'],
       /^wechat-scf-kit: cannot run "no-such-client-program": not found on PATH/,
     ],
@@ -254,5 +250,12 @@ describe('wechat-scf-kit verify (the CLI)', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('a server that cannot be reached exits 3 (could not run), not 1 (a case failed) or 2 (usage), in one line', async () => {
+    const { code, stderr } = await runCli(['verify', '--base-url', 'http://127.0.0.1:1']);
+    expect(stderr).toMatch(/^wechat-scf-kit: cannot reach http:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(code).toBe(3);
   });
 });

@@ -11,7 +11,7 @@ import {
 import { createApp, type MockApp } from '../../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 import { MockClock } from '../../../mock-server/state/mock-clock.js';
-import { TokenRegistry } from '../../../mock-server/state/token-registry.js';
+import { makeToken, TokenRegistry } from '../../../mock-server/state/token-registry.js';
 import { isComponentTokenSuccess, isWechatError } from '../../../mock-server/validation.js';
 
 /** The body of an answer as JSON; the assertions check its shape. */
@@ -302,15 +302,56 @@ describe('the control API for components', () => {
   });
 });
 
-describe('the token registry stays bounded', () => {
-  it(`remembers at most ${ISSUED_TOKENS_KEPT} issued tokens however many components ask, forgetting the oldest`, () => {
+describe('the token registry stays bounded and never forgets a valid token (a flood of 10,000 evicted a client’s valid one)', () => {
+  const ask = (registry: TokenRegistry, appid: string) =>
+    registry.issue({ component_appid: appid, component_appsecret: 's', component_verify_ticket: 't' });
+  const tokenOf = (result: ReturnType<TokenRegistry['issue']>) =>
+    (result as { component_access_token: string }).component_access_token;
+
+  it(`keeps a client's token through a flood, and refuses the ${ISSUED_TOKENS_KEPT + 1}th valid token with 45009`, () => {
     const registry = new TokenRegistry(new MockClock(), 1);
     registry.load({});
-    const first = registry.issue({ component_appid: 'wx0', component_appsecret: 's', component_verify_ticket: 't' });
-    for (let i = 1; i <= ISSUED_TOKENS_KEPT + 500; i++) {
-      registry.issue({ component_appid: `wx${i}`, component_appsecret: 's', component_verify_ticket: 't' });
-    }
+    const client = tokenOf(ask(registry, 'wx-client'));
+    for (let i = 1; i < ISSUED_TOKENS_KEPT; i++) ask(registry, 'wx-flood');
+    const refused = ask(registry, 'wx-flood');
+    expect(refused).toMatchObject({ errcode: 45009, reason: expect.stringMatching(/10000 valid component tokens/) });
+    expect(registry.size.issued).toBe(ISSUED_TOKENS_KEPT);
+    expect(registry.state(client)).toBe('valid');
+  });
+
+  it('forgets superseded tokens first, keeping every component’s current one', () => {
+    const clock = new MockClock();
+    const registry = new TokenRegistry(clock, 1);
+    registry.load({});
+    const client = tokenOf(ask(registry, 'wx-client'));
+    for (let i = 1; i < ISSUED_TOKENS_KEPT; i++) ask(registry, 'wx-flood');
+    const floodCurrent = registry.list().at(-1)?.component_access_token as string;
+    clock.advance(301); // past the 5-minute overlap: all but the flood's newest are superseded
+    for (let i = 0; i < 50; i++) expect(ask(registry, `wx-new${i}`)).toHaveProperty('component_access_token');
+    expect(registry.size.issued).toBe(ISSUED_TOKENS_KEPT);
+    expect(registry.state(client)).toBe('valid');
+    expect(registry.state(floodCurrent)).toBe('valid');
+    expect(registry.list().every((t) => t.state === 'valid' || t.state === 'superseded')).toBe(true);
+  });
+
+  it('forgets expired current tokens when nothing else can go, and never holds more than the cap', () => {
+    const clock = new MockClock();
+    const registry = new TokenRegistry(clock, 1);
+    registry.load({});
+    for (let i = 0; i < ISSUED_TOKENS_KEPT; i++) ask(registry, `wx${i}`);
+    clock.advance(7200);
+    const fresh = tokenOf(ask(registry, 'wx-late'));
+    expect(registry.state(fresh)).toBe('valid');
     expect(registry.size).toEqual({ issued: ISSUED_TOKENS_KEPT, components: ISSUED_TOKENS_KEPT });
-    expect(registry.state((first as { component_access_token: string }).component_access_token)).toBeUndefined();
+  });
+
+  it('a refusal changes nothing: the next token issued after room is made is the one that was due', () => {
+    const clock = new MockClock();
+    const a = new TokenRegistry(clock, 1);
+    a.load({});
+    for (let i = 0; i < ISSUED_TOKENS_KEPT; i++) ask(a, 'wx');
+    expect(ask(a, 'wx')).toHaveProperty('errcode', 45009);
+    clock.advance(301);
+    expect(tokenOf(ask(a, 'wx'))).toBe(makeToken(1, ISSUED_TOKENS_KEPT + 1));
   });
 });

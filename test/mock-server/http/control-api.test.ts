@@ -74,7 +74,13 @@ describe('the request journal', () => {
   it('is emptied by DELETE', async () => {
     await post(app, { env: 'prod-1' });
     expect((await request(app).delete('/__mock/requests')).body).toEqual({ cleared: 1 });
-    expect((await request(app).get('/__mock/requests')).body).toEqual({ requests: [], dropped: 0, oldest: 1, next: 1 });
+    expect((await request(app).get('/__mock/requests')).body).toEqual({
+      requests: [],
+      dropped: 0,
+      oldest: 1,
+      first: 1,
+      next: 1,
+    });
   });
 });
 

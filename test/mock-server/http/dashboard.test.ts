@@ -274,35 +274,45 @@ describe("copy as curl (the page's own curlFor, run by a real shell)", () => {
     '{"env":"prod-1"}',
     `{"env":"it's","searchkey":"$HOME \`id\` \\"q\\""}`,
     '{"env":"prod-1",\n  "searchkey": "登录 ✓"}',
+    // Control bytes that act in a terminal: a raw one in the copied command ran a command with no Enter.
+    '{"env":"\u001b[201~\rtouch /tmp/pwned\n\u001b]0;x\u0007\u001b[200~"}',
+    '{"env":"a\u0000b","searchkey":"100% \\\\ \'q\'"}',
+    '{"env":"\u009b31m\u2028\u202e"}',
   ];
 
-  it.each(bodies)('resends %j byte for byte, with ACCESS_TOKEN in place of the token', async (body) => {
-    const { curlFor } = await import(
-      new URL('../../../mock-server/http/dashboard/static/format.js', import.meta.url).href
-    );
-    const mock = await startMockServer({ data: TEST_DATA });
-    try {
-      await fetch(`${mock.url}${GETSCFLIST_PATH}?access_token=tok-valid&x=a%20b&x=c`, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body,
-      });
-      const [first] = mock.journal.snapshot().requests;
-      const curl: string = curlFor(first, mock.url);
-      expect(curl).toContain('access_token=ACCESS_TOKEN');
-      expect(curl).not.toContain('tok-va');
-      await run('sh', ['-c', curl.replace('ACCESS_TOKEN', 'tok-valid')], {
-        env: { PATH: process.env.PATH, HOME: '/nowhere' },
-      });
-      const [, again] = mock.journal.snapshot().requests;
-      expect(again.body).toBe(first.body);
-      expect(again.query).toEqual(first.query);
-      expect(again.content_type).toBe('application/json');
-      expect(again.access_token_sha256).toBe(first.access_token_sha256);
-    } finally {
-      await mock.close();
-    }
-  });
+  it.each(bodies)(
+    'resends %j byte for byte in one printable ASCII line, with ACCESS_TOKEN in place of the token',
+    async (body) => {
+      const { curlFor } = await import(
+        new URL('../../../mock-server/http/dashboard/static/format.js', import.meta.url).href
+      );
+      const mock = await startMockServer({ data: TEST_DATA });
+      try {
+        await fetch(`${mock.url}${GETSCFLIST_PATH}?access_token=tok-valid&x=a%20b&x=c`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body,
+        });
+        const [first] = mock.journal.snapshot().requests;
+        const curl: string = curlFor(first, mock.url);
+        expect(curl).toContain('access_token=ACCESS_TOKEN');
+        expect(curl).not.toContain('tok-va');
+        // Nothing a terminal acts on: no ESC, CR, LF, NUL or other byte outside printable ASCII.
+        expect(curl).toMatch(/^[\x20-\x7e]+$/);
+        // bash, as a user pastes into ($'…' quoting is bash's, zsh's and ksh's).
+        await run('bash', ['-c', curl.replace('ACCESS_TOKEN', 'tok-valid')], {
+          env: { PATH: process.env.PATH, HOME: '/nowhere' },
+        });
+        const [, again] = mock.journal.snapshot().requests;
+        expect(again.body).toBe(first.body);
+        expect(again.query).toEqual(first.query);
+        expect(again.content_type).toBe('application/json');
+        expect(again.access_token_sha256).toBe(first.access_token_sha256);
+      } finally {
+        await mock.close();
+      }
+    },
+  );
 
   it('puts ACCESS_TOKEN in place of a component_access_token in the query too (it kept the cut token)', async () => {
     const { curlFor } = await import(

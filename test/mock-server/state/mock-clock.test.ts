@@ -50,3 +50,46 @@ describe('GET and POST /__mock/clock', () => {
     expect((await request(app).get('/__mock/clock')).body.offset_s).toBe(0);
   });
 });
+
+describe('the clock is capped at 2100 (it went past 2106, where rids get 9 hex digits, and past the Date range with a 500)', () => {
+  it('an advance past 2100-01-01 answers 400 naming how far it may go, and changes nothing', async () => {
+    const app = createApp();
+    for (let i = 0; i < 7; i++)
+      expect((await request(app).post('/__mock/clock').send({ advance_s: 315_360_000 })).status).toBe(200);
+    let refused = false;
+    for (let i = 0; i < 30 && !refused; i++) {
+      const before = (await request(app).get('/__mock/clock')).body.offset_s;
+      const res = await request(app).post('/__mock/clock').send({ advance_s: 315_360_000 });
+      refused = res.status === 400;
+      if (refused) {
+        expect(res.body.error).toMatch(/past 2100-01-01T00:00:00\.000Z.*it may move \d+ s more/);
+        expect(res.body.issues[0].path).toBe('advance_s');
+        expect((await request(app).get('/__mock/clock')).body.offset_s).toBe(before);
+      } else expect(res.status).toBe(200);
+    }
+    expect(refused).toBe(true);
+    expect(Date.parse((await request(app).get('/__mock/clock')).body.now)).toBeLessThanOrEqual(
+      Date.UTC(2100, 0, 1) + 60_000,
+    );
+  });
+
+  it('the mock’s own rids stay 8 hex digits and rid/get still finds them at the cap', async () => {
+    const app = createApp();
+    const left = Math.floor((Date.UTC(2100, 0, 1) - Date.now()) / 1000) - 10;
+    for (let rest = left; rest > 0; rest -= 315_360_000) {
+      expect(
+        (
+          await request(app)
+            .post('/__mock/clock')
+            .send({ advance_s: Math.min(rest, 315_360_000) })
+        ).status,
+      ).toBe(200);
+    }
+    const refused = await request(app).post(`${API_PATHS.getscflist}?access_token=tok-valid`).send({ env: 'nowhere' });
+    const rid = /rid: (\S+)/.exec(refused.body.errmsg)?.[1] as string;
+    expect(rid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8}$/);
+    const found = await request(app).post(`${API_PATHS.ridGet}?access_token=tok-valid`).send({ rid });
+    expect(found.body.errcode).toBe(0);
+    expect((await request(app).post('/__mock/clock').send({ advance_s: 3600 })).status).toBe(400);
+  });
+});

@@ -49,10 +49,46 @@ export function clock(iso) {
 /** The query keys that carry a token (the mock's TOKEN_QUERY_KEYS). */
 const TOKEN_KEYS = ['access_token', 'component_access_token'];
 
-const quote = (text) => `'${text.replace(/'/g, "'\\''")}'`;
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const utf8 = new TextEncoder();
+const hex = (byte) => `\\x${byte.toString(16).padStart(2, '0')}`;
+
+/**
+ * A shell word for the text that is printable ASCII whatever the text holds: '…' when it already
+ * is, else $'…' with every other byte as \xHH. A raw ESC, CR or bracketed-paste end in a copied
+ * command acts in the terminal it is pasted into (a crafted body once ran a command with no Enter).
+ */
+function quote(text) {
+  if (PRINTABLE_ASCII.test(text)) return `'${text.replace(/'/g, "'\\''")}'`;
+  let out = '';
+  for (const byte of utf8.encode(text)) {
+    if (byte === 0x5c || byte === 0x27) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte >= 0x20 && byte <= 0x7e) out += String.fromCharCode(byte);
+    else out += hex(byte);
+  }
+  return `$'${out}'`;
+}
+
+/**
+ * A printf format that writes the text's bytes exactly, itself printable ASCII (octal escapes, as
+ * POSIX printf reads them): for a body holding NUL, which no shell word can carry.
+ */
+function printfFormat(text) {
+  let out = '';
+  for (const byte of utf8.encode(text)) {
+    if (byte === 0x25) out += '%%';
+    else if (byte === 0x5c) out += '\\\\';
+    else if (byte === 0x27) out += "'\\''";
+    else if (byte >= 0x20 && byte <= 0x7e) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString(8).padStart(3, '0')}`;
+  }
+  return `'${out}'`;
+}
 
 /**
  * A curl that sends the journal entry again, with ACCESS_TOKEN in place of the (already cut) token.
+ * The command is printable ASCII only, one line: bytes outside it are escaped ($'…'), and a body
+ * holding NUL is piped in from printf.
  * @example curlFor({ method: 'POST', path: '/componenttcb/getscflist', query: { access_token: 'tok-…' }, body: '{}', content_type: null }, 'http://127.0.0.1:4020')
  * // "curl -s -X POST 'http://127.0.0.1:4020/componenttcb/getscflist?access_token=ACCESS_TOKEN' --data-raw '{}'"
  */
@@ -67,12 +103,11 @@ export function curlFor(entry, origin) {
   }
   const url = `${origin}${entry.path}${params.length > 0 ? `?${params.join('&')}` : ''}`;
   const parts = ['curl -s'];
+  const body = entry.body?.replace(/("access_token"\s*:\s*")[^"]*"/g, '$1ACCESS_TOKEN"');
+  const piped = body?.includes('\0') === true;
   if (entry.method !== 'GET' || entry.body !== null) parts.push(`-X ${entry.method}`);
   parts.push(quote(url));
   if (entry.content_type) parts.push(`-H ${quote(`Content-Type: ${entry.content_type}`)}`);
-  if (entry.body !== null) {
-    const body = entry.body.replace(/("access_token"\s*:\s*")[^"]*"/g, '$1ACCESS_TOKEN"');
-    parts.push(`--data-raw ${quote(body)}`);
-  }
-  return parts.join(' ');
+  if (body !== undefined && body !== null) parts.push(piped ? '--data-binary @-' : `--data-raw ${quote(body)}`);
+  return piped ? `printf ${printfFormat(body)} | ${parts.join(' ')}` : parts.join(' ');
 }

@@ -14,7 +14,7 @@ let selected;
 
 // A poll brings at most this many: under a flood of requests the page shows the newest, and the mock
 // does not serialise its whole journal twice a second.
-const POLL_LIMIT = 250;
+const POLL_LIMIT = 100;
 
 /**
  * Asks for what is new since the last poll. Polling (not server-sent events) because EventSource
