@@ -77,9 +77,9 @@ export class TokenRegistry {
     this.#seed = seed;
     this.#components = new Map(Object.entries(components));
     this.#tickets = new Map();
-    const now = this.#clock.now();
     for (const [appid, component] of this.#components) {
-      if (component.ticket !== undefined) this.#tickets.set(appid, { value: component.ticket, setAt: now });
+      if (component.ticket !== undefined)
+        this.#tickets.set(appid, { value: component.ticket, setAt: this.#clock.now(appid) });
     }
     this.#issued = new Map();
     this.#latest = new Map();
@@ -97,14 +97,33 @@ export class TokenRegistry {
    */
   pushTicket(appid: string, ticket: string): boolean {
     if (!this.#components.has(appid)) return false;
-    this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now() });
+    this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now(appid) });
     return true;
+  }
+
+  /**
+   * Forgets what one component was given since the data was loaded: the tokens issued to it and a
+   * ticket pushed for it (the data's ticket comes back, its 12 hours starting now). Other
+   * components are untouched. Returns how many issued tokens were forgotten.
+   */
+  forget(appid: string): number {
+    let forgotten = 0;
+    for (const [token, issued] of this.#issued) {
+      if (issued.appid !== appid) continue;
+      this.#issued.delete(token);
+      forgotten += 1;
+    }
+    this.#latest.delete(appid);
+    const ticket = this.#components.get(appid)?.ticket;
+    if (ticket !== undefined) this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now(appid) });
+    return forgotten;
   }
 
   /** The credential checks, first failure wins (40013, 40125, 61006, 61005), then a new token. */
   issue(request: TokenRequest): IssueResult {
-    const now = this.#clock.now();
     const { component_appid: appid, component_verify_ticket: ticket } = request;
+    // The component's own time: a test that moved its component's clock ages only its tokens and ticket.
+    const now = this.#clock.now(appid);
     if (appid.length > MAX_APPID_CHARS) {
       return {
         errcode: 40013,
@@ -157,7 +176,7 @@ export class TokenRegistry {
   state(token: string): IssuedTokenState | undefined {
     const issued = this.#issued.get(token);
     if (!issued) return undefined;
-    return stateAt(issued, this.#clock.now());
+    return stateAt(issued, this.#clock.now(issued.appid));
   }
 
   /** How many issued tokens, and components with a latest token, are remembered (both bounded). */
@@ -165,17 +184,17 @@ export class TokenRegistry {
     return { issued: this.#issued.size, components: this.#latest.size };
   }
 
-  /** Every remembered issued token, oldest first. */
-  list(): IssuedTokenView[] {
-    const now = this.#clock.now();
+  /** Every remembered issued token, oldest first; with an appid, only that component's. */
+  list(appid?: string): IssuedTokenView[] {
     const iso = (ms: number) => new Date(ms).toISOString();
-    return [...this.#issued].map(([token, issued]) => ({
+    const kept = [...this.#issued].filter(([, issued]) => appid === undefined || issued.appid === appid);
+    return kept.map(([token, issued]) => ({
       component_access_token: token,
       component_appid: issued.appid,
       issued_at: iso(issued.issuedAt),
       expires_at: iso(issued.expiresAt),
       ...(issued.cutAt === undefined ? {} : { superseded_at: iso(issued.cutAt) }),
-      state: stateAt(issued, now),
+      state: stateAt(issued, this.#clock.now(issued.appid)),
     }));
   }
 }
