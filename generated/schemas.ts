@@ -17,6 +17,10 @@ export type TokenState = "valid" | "expired" | "no-qbase";
  */
 export type TokenCheck = "any" | "listed";
 /**
+ * How an appid not in components is answered by api_component_token: any (any secret and ticket get a token) or listed (40013). Listed components always answer by their secret and ticket. Default: listed when components is non-empty, any otherwise. Adding, changing or removing one component (PUT or DELETE /__mock/components/{appid}) never changes it.
+ */
+export type TokenCheck1 = "any" | "listed";
+/**
  * Any HTTP 200 body of describeenvs: a success (errcode 0) or a WeChat error (errcode != 0).
  */
 export type DescribeEnvsResponse = DescribeEnvsSuccess | WechatError;
@@ -659,11 +663,12 @@ export interface MockDataFile {
   };
   token_check?: TokenCheck;
   /**
-   * Third-party platforms that may call api_component_token, by component_appid. When empty or absent, any appid, secret and ticket is accepted.
+   * Third-party platforms that may call api_component_token, by component_appid. Whether an appid not listed here gets a token is component_check's to say.
    */
   components?: {
     [k: string]: ComponentData;
   };
+  component_check?: TokenCheck1;
   /**
    * Cloud development environments by env id.
    */

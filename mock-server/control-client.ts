@@ -1,6 +1,6 @@
 // mockControl: a small typed client of the /__mock/ control API, for tests in Node (other languages call the same HTTP routes).
 import { createHash } from 'node:crypto';
-import type { EnvData, MockDataFile, MockFault, TokenCheck, TokenState } from '../generated/schemas.js';
+import type { ComponentData, EnvData, MockDataFile, MockFault, TokenCheck, TokenState } from '../generated/schemas.js';
 import { CONTROL_PREFIX } from './api-facts.js';
 import type { QueuedFault } from './state/fault-queue.js';
 import type { JournalEntry, JournalSnapshot } from './state/journal.js';
@@ -84,9 +84,13 @@ export interface MockControl {
   advanceClock(seconds: number, componentAppid?: string): Promise<ClockView>;
   /** GET /__mock/clock, the mock's or one component's. */
   clock(componentAppid?: string): Promise<ClockView>;
-  /** POST /__mock/components/:appid/ticket (a component listed in the data). */
+  /** PUT /__mock/components/:appid: lists or replaces one component (secret, ticket), leaving the others and the mode alone. */
+  putComponent(componentAppid: string, component: ComponentData): Promise<void>;
+  /** PUT /__mock/component-check: how an appid not listed is answered, for every user of the mock. */
+  setComponentCheck(mode: TokenCheck): Promise<void>;
+  /** POST /__mock/components/:appid/ticket (a listed component). */
   pushTicket(componentAppid: string, ticket: string): Promise<void>;
-  /** DELETE /__mock/components/:appid: forgets the component's clock, issued tokens and pushed ticket. */
+  /** DELETE /__mock/components/:appid: unlists the component and forgets its clock, issued tokens and pushed ticket. */
   forgetComponent(componentAppid: string): Promise<void>;
   /** GET /__mock/requests, filtered, from the `after` cursor, the newest `limit`. */
   requests(filter?: RequestFilter & { after?: number; limit?: number }): Promise<JournalSnapshot>;
@@ -183,6 +187,12 @@ export function mockControl(url = process.env.WECHAT_API_BASE_URL, options: Mock
     advanceClock: (seconds, appid) =>
       must('POST', '/clock', { advance_s: seconds, ...(appid === undefined ? {} : { component_appid: appid }) }),
     clock: (appid) => must('GET', `/clock${query({ component_appid: appid })}`),
+    putComponent: async (appid, component) => {
+      await must('PUT', `/components/${segment(appid)}`, component);
+    },
+    setComponentCheck: async (mode) => {
+      await must('PUT', '/component-check', { component_check: mode });
+    },
     pushTicket: async (appid, ticket) => {
       await must('POST', `/components/${segment(appid)}/ticket`, { component_verify_ticket: ticket });
     },

@@ -1,6 +1,6 @@
 // mockScope: one test's corner of a shared mock: unique env, token and component appid, helpers bound to them, and clean-up.
 import { randomBytes } from 'node:crypto';
-import type { EnvData, MockFault, TokenState } from '../generated/schemas.js';
+import type { ComponentData, EnvData, MockFault, TokenState } from '../generated/schemas.js';
 import { API_PATHS } from './api-facts.js';
 import { type MockControl, type MockControlOptions, mockControl } from './control-client.js';
 import type { JournalEntry } from './state/journal.js';
@@ -44,6 +44,11 @@ export interface MockScope {
    * for the token endpoint (path api_component_token) requests for scope.componentAppid.
    */
   fault(fault: MockFault): Promise<void>;
+  /**
+   * Lists the scope's component with a secret and a ticket (so api_component_token checks them),
+   * whatever the mock's component_check; removed at clean-up.
+   */
+  putComponent(component: ComponentData): Promise<void>;
   /** Moves the scope's component clock forward: its tokens and ticket age, no one else's. */
   advanceClock(seconds: number): Promise<ClockView>;
   /** The scope's component clock. */
@@ -55,7 +60,7 @@ export interface MockScope {
   requests(after?: number): Promise<JournalEntry[]>;
   /** Waits until `count` of this scope's requests are in the journal (default timeout 5 s). */
   waitForRequests(count: number, timeoutMs?: number): Promise<JournalEntry[]>;
-  /** Removes all the scope arranged: its faults, tokens, envs, and its component's clock and issued tokens. */
+  /** Removes all the scope arranged: its faults, tokens, envs, and its component (listing, clock, issued tokens). */
   cleanup(): Promise<void>;
 }
 
@@ -120,6 +125,7 @@ export async function mockScope(options: MockScopeOptions = {}): Promise<MockSco
       faultMatches.set(JSON.stringify(match), match);
       await control.addFault({ ...fault, match });
     },
+    putComponent: (component) => control.putComponent(componentAppid, component),
     advanceClock: (seconds) => control.advanceClock(seconds, componentAppid),
     clock: () => control.clock(componentAppid),
     async requests(after = 0) {

@@ -5,6 +5,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { validateGetScfListRequest } from '../generated/request-validator.js';
 import type {
   CloudFunction,
+  ComponentData,
   ComponentTokenRequest,
   ComponentTokenResponse,
   ComponentTokenSuccess,
@@ -180,6 +181,8 @@ export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/
 export const isEnvId = compiled<string>({ $id: `${dataFileSchema.$id}#/$defs/envId` });
 /** True for a token mode. @example isTokenCheck('listed') // true */
 export const isTokenCheck = compiled<TokenCheck>({ $id: `${dataFileSchema.$id}#/$defs/tokenCheck` });
+/** True for one component of a data document. @example if (!isComponentData(value)) describeErrors(isComponentData.errors) */
+export const isComponentData = compiled<ComponentData>({ $id: `${dataFileSchema.$id}#/$defs/component` });
 /** True for a token table. @example if (!isTokenTable(value)) describeErrors(isTokenTable.errors) */
 export const isTokenTable = compiled<NonNullable<MockDataFile['tokens']>>({
   $id: `${dataFileSchema.$id}#/properties/tokens`,

@@ -18,6 +18,7 @@ import { checkFault, type FaultMatch, MATCH_KEYS } from '../state/fault-queue.js
 import type { JournalFilter } from '../state/journal.js';
 import {
   describeErrors,
+  isComponentData,
   isEnvId,
   isMockClockAdvance,
   isMockTicketPush,
@@ -317,7 +318,7 @@ export function controlRouter(context: MockContext): Router {
       const listed = registry.appids();
       throw new ControlError(
         404,
-        `component ${appid} is not in the data's components (${listed.length ? `listed: ${listed.join(', ')}` : 'none are listed'}); add it with PUT /__mock/data`,
+        `component ${appid} is not in the data's components (${listed.length ? `listed: ${listed.join(', ')}` : 'none are listed'}); add it with PUT /__mock/components/${appid}`,
       );
     }
     res.status(201).json({
@@ -326,12 +327,36 @@ export function controlRouter(context: MockContext): Router {
     });
   });
 
-  // One component's clean-up: its clock, the tokens issued to it, a ticket pushed for it. The data's components stay listed.
+  // One component at a time: listed (secret, ticket) without changing how any other appid is answered.
+  router.put('/components/:appid', (req, res) => {
+    const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
+    const body = requireBody(req);
+    if (!isComponentData(body)) {
+      throw new ControlError(400, 'component: not a valid component', describeErrors(isComponentData.errors));
+    }
+    const added = registry.putComponent(appid, body);
+    res.status(added ? 201 : 200).json({ component_appid: appid, component_check: registry.componentCheck });
+  });
+  // One component's clean-up: unlisted, and its clock, the tokens issued to it and a pushed ticket forgotten.
   router.delete('/components/:appid', (req, res) => {
     const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
     const clockMoved = clock.forget(appid);
-    const issued = registry.forget(appid);
-    res.json({ component_appid: appid, forgotten: { clock: clockMoved, issued_tokens: issued } });
+    const { listed, issued } = registry.removeComponent(appid);
+    res.json({ component_appid: appid, removed: { listed, clock: clockMoved, issued_tokens: issued } });
+  });
+  router.get('/component-check', (_req, res) => {
+    res.json({ component_check: registry.componentCheck, components: registry.appids() });
+  });
+  router.put('/component-check', (req, res) => {
+    const body = requireBody(req) as { component_check?: unknown } | null;
+    const mode = body !== null && typeof body === 'object' ? body.component_check : undefined;
+    if (!isTokenCheck(mode) || Object.keys(body as object).length !== 1) {
+      throw new ControlError(400, 'component-check: the body must be {"component_check": "any" | "listed"}', [
+        { path: 'component_check', message: 'must be "any" or "listed"' },
+      ]);
+    }
+    registry.setComponentCheck(mode);
+    res.json({ component_check: registry.componentCheck });
   });
 
   router.post('/reset', (_req, res) => {

@@ -171,6 +171,52 @@ describe('one token at a time', () => {
   });
 });
 
+describe('one component at a time', () => {
+  const credentials = (appid: string, secret: string, ticket?: string) =>
+    request(app)
+      .post(API_PATHS.componentToken)
+      .send({ component_appid: appid, component_appsecret: secret, component_verify_ticket: ticket });
+  const errcode = async (res: Promise<{ text: string }> | { text: string }) =>
+    JSON.parse((await res).text).errcode ?? 0;
+
+  it.each(['any', 'listed'] as const)(
+    'in component_check %s, listing and removing one component never changes how another appid is answered',
+    async (mode) => {
+      await request(app).put('/__mock/component-check').send({ component_check: mode });
+      const stranger = () => errcode(credentials('wx-stranger', 's', 't'));
+      const before = await stranger();
+      expect(before).toBe(mode === 'any' ? 0 : 40013);
+      const put = await request(app).put('/__mock/components/wx-mine').send({ secret: 'mine', ticket: 'tk' });
+      expect(put.status).toBe(201);
+      expect(await errcode(credentials('wx-mine', 'wrong', 'tk'))).toBe(40125);
+      expect(await errcode(credentials('wx-mine', 'mine', 'old'))).toBe(61006);
+      expect(await errcode(credentials('wx-mine', 'mine', 'tk'))).toBe(0);
+      expect(await stranger()).toBe(before);
+      const removed = await request(app).delete('/__mock/components/wx-mine');
+      expect(removed.body.removed).toMatchObject({ listed: true, issued_tokens: 1 });
+      expect(await errcode(credentials('wx-mine', 'wrong', 'tk'))).toBe(before);
+      expect(await stranger()).toBe(before);
+      expect((await request(app).get('/__mock/component-check')).body).toEqual({
+        component_check: mode,
+        components: [],
+      });
+    },
+  );
+
+  it('takes component_check from the data, listed by default when the data lists components', async () => {
+    app = createApp({ data: { components: { wxa: { secret: 's' } } } });
+    expect((await request(app).get('/__mock/component-check')).body.component_check).toBe('listed');
+    app = createApp({ data: { components: { wxa: { secret: 's' } }, component_check: 'any' } });
+    expect(await errcode(credentials('wx-other', 'x', 't'))).toBe(0);
+  });
+
+  it('refuses a component without a secret with 400 naming it', async () => {
+    const res = await request(app).put('/__mock/components/wx-mine').send({ ticket: 't' });
+    expect(res.status).toBe(400);
+    expect(res.body.issues[0]).toEqual({ path: 'secret', message: 'is required' });
+  });
+});
+
 describe('a clock per component', () => {
   it("ages one component's issued tokens, not another's", async () => {
     const mine = (await issue('wx-mine')).component_access_token as string;
@@ -210,7 +256,7 @@ describe('a clock per component', () => {
     const theirs = (await issue('wx-theirs')).component_access_token as string;
     await request(app).post('/__mock/clock').send({ advance_s: 60, component_appid: 'wx-mine' });
     const res = await request(app).delete('/__mock/components/wx-mine');
-    expect(res.body).toEqual({ component_appid: 'wx-mine', forgotten: { clock: true, issued_tokens: 1 } });
+    expect(res.body).toEqual({ component_appid: 'wx-mine', removed: { listed: false, clock: true, issued_tokens: 1 } });
     expect((await request(app).get('/__mock/clock?component_appid=wx-mine')).body.component_offset_s).toBe(0);
     const issued = (await request(app).get('/__mock/tokens')).body.issued;
     expect(issued.map((t: { component_access_token: string }) => t.component_access_token)).toEqual([theirs]);
