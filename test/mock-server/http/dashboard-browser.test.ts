@@ -447,6 +447,14 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       await page.click('#token-form button[type="submit"]');
       await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('Saved: no tokens'));
       expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(0);
+      // The mode alone, the table untouched: a token not listed is refused, then accepted again.
+      expect(await page.locator('#token-check').inputValue()).toBe('any');
+      await page.selectOption('#token-check', 'listed');
+      await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.includes('answer 40001'));
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(40001);
+      await page.selectOption('#token-check', 'any');
+      await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.includes('now accepted'));
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(0);
     });
   });
 

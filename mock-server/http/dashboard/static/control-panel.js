@@ -136,8 +136,9 @@ function showIssued(issued = []) {
 }
 
 export async function loadTokens({ force = false } = {}) {
-  const { tokens, issued } = await control('GET', '/tokens');
+  const { tokens, issued, token_check } = await control('GET', '/tokens');
   showIssued(issued);
+  if (document.activeElement !== $('#token-check')) $('#token-check').value = token_check;
   if (editing && !force) return;
   editing = false;
   const rows = Object.entries(tokens).map(([token, state]) => tokenRow(token, state));
@@ -184,9 +185,17 @@ export function setupControl(afterReset) {
       await loadFaults();
     }),
   );
-  $('#token-form').addEventListener('input', () => {
-    editing = true;
+  $('#token-form').addEventListener('input', (event) => {
+    if (event.target !== $('#token-check')) editing = true;
   });
+  $('#token-check').addEventListener(
+    'change',
+    act(async () => {
+      const { token_check } = await control('PUT', '/token-check', { token_check: $('#token-check').value });
+      notify(token_check === 'any' ? 'Tokens not listed are now accepted.' : 'Tokens not listed now answer 40001.');
+      await loadTokens();
+    }),
+  );
   $('#token-add').addEventListener('click', () => {
     editing = true;
     const row = tokenRow();
