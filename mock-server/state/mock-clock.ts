@@ -83,19 +83,12 @@ export class MockClock {
     this.#components.clear();
   }
 
+  /** The clock as GET /__mock/clock shows it: the mock's, or with an appid that component's. */
   view(appid?: string): ClockView {
     const now = this.now(appid);
-    const view: ClockView = {
-      now: new Date(now).toISOString(),
-      unix: Math.floor(now / 1000),
-      offset_s: Math.round(now - this.#realNow()) / 1000,
-    };
-    if (appid === undefined) return { ...view, offset_s: this.#offsetMs / 1000 };
-    return {
-      ...view,
-      offset_s: (this.#offsetMs + (this.#components.get(appid) ?? 0)) / 1000,
-      component_appid: appid,
-      component_offset_s: (this.#components.get(appid) ?? 0) / 1000,
-    };
+    const view = { now: new Date(now).toISOString(), unix: Math.floor(now / 1000), offset_s: this.#offsetMs / 1000 };
+    if (appid === undefined) return view;
+    const own = this.#components.get(appid) ?? 0;
+    return { ...view, offset_s: (this.#offsetMs + own) / 1000, component_appid: appid, component_offset_s: own / 1000 };
   }
 }
