@@ -2,6 +2,7 @@
 // (default 20) and reports how many runs passed; exits 1 if any failed. `npm run bench:isolation [-- N]`.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const runs = Number(process.argv[2] ?? 20);
@@ -20,11 +21,7 @@ for (let run = 1; run <= runs; run++) {
   );
   const ms = performance.now() - started;
   durations.push(ms);
-  const tests =
-    /Tests\s+(.*)/
-      .exec(result.stdout)?.[1]
-      ?.replace(/\x1b\[[0-9;]*m/g, '')
-      .trim() ?? '?';
+  const tests = /Tests\s+(.*)/.exec(stripVTControlCharacters(result.stdout))?.[1]?.trim() ?? '?';
   console.log(
     `run ${run}/${runs}: ${result.status === 0 ? 'passed' : 'FAILED'} (${tests}) in ${(ms / 1000).toFixed(1)} s`,
   );
