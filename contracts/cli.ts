@@ -27,10 +27,13 @@ export const VERIFY_HELP = `Usage: wechat-scf-kit verify --base-url URL [--acces
 
 Runs the contract against a server. First the observation checks (GSL-OBS-*): the whole listing
 of an env is read with limit 100 and paging, order, search and headers are checked exactly
-against it. With the /__mock/ control API (this mock) the env is one the kit arranges, every case
-runs in its own arranged state, and the server is reset afterwards. Without it (another fake, the
-real API) the env is --env, and every case that needs no arranged state runs, those about
-listings with expectations derived from the listing read.
+against it. With the /__mock/ control API (this mock) the env is one the kit arranges and every
+case runs in its own arranged state. The mock may be shared with other tests: the kit arranges only
+its own uniquely named envs, tokens, components and matched faults, removes them after, never
+resets the mock or replaces its data, and skips (saying why) the few checks that need the whole
+mock; --exclusive says the mock is the kit's alone, and runs those too. Without the control API
+(another fake, the real API) the env is --env, and every case that needs no arranged state runs,
+those about listings with expectations derived from the listing read.
 
 Options:
   --base-url URL       the server, e.g. http://127.0.0.1:4020 (required)
@@ -38,6 +41,8 @@ Options:
   --env ENV            an env on the server (needed without the control API)
   --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
   --max-requests N     most requests to send (default 60, or 2000 to a server on loopback)
+  --exclusive          the mock is the kit's alone: replace its data, reset it, and run the checks
+                       that need the whole mock (default: share it, touching only the kit's own names)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -126,9 +131,13 @@ function findExecutable(command: string): string | undefined {
 
 /** The line before the report: which mode ran, and how much of the listing was read. */
 function describeRun(baseUrl: string, verification: ServerVerification): string {
-  const mode = verification.control
-    ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state.`
-    : `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`;
+  const mode = !verification.control
+    ? `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`
+    : verification.shared
+      ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state, under names of the run's own, removed after (the mock may be shared; --exclusive runs the checks that need it whole).`
+      : verification.unshareable
+        ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state; ${verification.unshareable}.`
+        : `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state (--exclusive: the mock is the kit's alone).`;
   const seen = verification.listing;
   if (!seen) return mode;
   const how = `${seen.arranged ? 'arranged ' : ''}env ${seen.env}`;
@@ -152,6 +161,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       env: { type: 'string' },
       'max-requests': { type: 'string' },
       'control-token': { type: 'string' },
+      exclusive: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -175,6 +185,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     controlToken: values['control-token'],
     cases: values.case,
     maxRequests: parseInteger('--max-requests', values['max-requests'], 1, 100_000),
+    exclusive: values.exclusive === true,
   });
   if (!verification.reachable) throw new UsageError(`cannot reach ${baseUrl}: ${verification.unreachableBecause}`);
   if (verification.controlRefused) throw new UsageError(`${baseUrl}: ${verification.controlRefused}`);

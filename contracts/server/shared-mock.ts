@@ -60,8 +60,11 @@ export function ownNames<T>(
   state: ArrangedState | undefined,
   value: T,
   suffix: string,
+  appids: readonly string[] = [],
 ): { state: ArrangedState | undefined; value: T; names: Map<string, string> } {
   const names = new Map<string, string>();
+  // Appids a check only asks tokens for: its own too, so no other run's tokens supersede its.
+  for (const appid of appids) names.set(appid, ownName(appid, suffix, NAME_MAX.appid));
   for (const env of Object.keys(state?.envs ?? {})) names.set(env, ownName(env, suffix, NAME_MAX.env));
   for (const token of Object.keys(state?.tokens ?? {})) names.set(token, ownName(token, suffix, NAME_MAX.token));
   for (const appid of Object.keys(state?.components ?? {})) names.set(appid, ownName(appid, suffix, NAME_MAX.appid));
@@ -203,6 +206,11 @@ export class OwnState {
     await this.#control('POST', '/faults', { ...fault, match });
   }
 
+  /** Counts a component appid as the run's, to forget at clear (one it only asked a token for). */
+  trackComponent(appid: string): void {
+    this.#components.add(appid);
+  }
+
   /** Moves one of its components' clock. */
   async advanceClock(seconds: number, appid: string): Promise<void> {
     this.#components.add(appid);
@@ -241,4 +249,30 @@ export function faultMatchFor(call: SharedCall | undefined): FaultMatch | undefi
   const token = tokenOf(call);
   if (token && !token.startsWith('$')) return { access_token: token };
   return undefined;
+}
+
+/** A verify run sharing a mock: its suffix, the mock's modes, and what it arranged. */
+export interface SharedRun {
+  suffix: string;
+  modes: SharedModes;
+  own: OwnState;
+}
+
+/**
+ * The reason a check is skipped on a shared mock, with the way to run it.
+ * @example politeSkip('resets the whole mock') // 'resets the whole mock; pass --exclusive when the mock is the kit\'s alone'
+ */
+export function politeSkip(reason: string): string {
+  return `${reason}; pass --exclusive when the mock is the kit's alone`;
+}
+
+/** The appids a flow's token calls send that its state does not list (they get own names too). */
+export function askedAppids(state: ArrangedState | undefined, steps: readonly SharedStep[]): string[] {
+  const listed = state?.components ?? {};
+  const found = new Set<string>();
+  for (const step of steps) {
+    const appid = step.call?.path === API_PATHS.componentToken ? step.call.body?.component_appid : undefined;
+    if (typeof appid === 'string' && appid !== '' && !appid.startsWith('$') && !(appid in listed)) found.add(appid);
+  }
+  return [...found];
 }
