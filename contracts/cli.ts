@@ -29,10 +29,13 @@ export const VERIFY_HELP = `Usage: wechat-scf-kit verify --base-url URL [--acces
 
 Runs the contract against a server. First the observation checks (GSL-OBS-*): the whole listing
 of an env is read with limit 100 and paging, order, search and headers are checked exactly
-against it. With the /__mock/ control API (this mock) the env is one the kit arranges, every case
-runs in its own arranged state, and the server is reset afterwards. Without it (another fake, the
-real API) the env is --env, and every case that needs no arranged state runs, those about
-listings with expectations derived from the listing read.
+against it. With the /__mock/ control API (this mock) the env is one the kit arranges and every
+case runs in its own arranged state. The mock may be shared with other tests: the kit arranges only
+its own uniquely named envs, tokens, components and matched faults, removes them after, never
+resets the mock or replaces its data, and skips (saying why) the few checks that need the whole
+mock; --exclusive says the mock is the kit's alone, and runs those too. Without the control API
+(another fake, the real API) the env is --env, and every case that needs no arranged state runs,
+those about listings with expectations derived from the listing read.
 
 Options:
   --base-url URL       the server, e.g. http://127.0.0.1:4020 (required)
@@ -44,6 +47,8 @@ Options:
                        *.weixin.qq.com, whose daily quota it protects)
   --request-timeout-ms N  most time for one whole answer, every byte of it (default 10000)
   --total-timeout-ms N    most time for the whole run (default 600000)
+  --exclusive          the mock is the kit's alone: replace its data, reset it, and run the checks
+                       that need the whole mock (default: share it, touching only the kit's own names)
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -153,9 +158,13 @@ function findExecutable(command: string): string | undefined {
 /** The line before the report: which mode ran, and how much of the listing was read. */
 function describeRun(url: string, verification: ServerVerification): string {
   const baseUrl = shownUrl(url);
-  const mode = verification.control
-    ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state.`
-    : `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`;
+  const mode = !verification.control
+    ? `${baseUrl} has no /__mock/ control API: checking from observation, cases that need arranged state are skipped.`
+    : verification.shared
+      ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state, under names of the run's own, removed after (the mock may be shared; --exclusive runs the checks that need it whole).`
+      : verification.unshareable
+        ? `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state; ${verification.unshareable}.`
+        : `${baseUrl} has the /__mock/ control API: every case runs in its own arranged state (--exclusive: the mock is the kit's alone).`;
   const seen = verification.listing;
   if (!seen) return mode;
   const how = `${seen.arranged ? 'arranged ' : ''}env ${seen.env}`;
@@ -181,6 +190,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
       'control-token': { type: 'string' },
       'request-timeout-ms': { type: 'string' },
       'total-timeout-ms': { type: 'string' },
+      exclusive: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -213,6 +223,7 @@ export async function verifyCommand(args: string[]): Promise<number> {
     controlToken,
     cases: values.case,
     maxRequests,
+    exclusive: values.exclusive === true,
     timeoutMs: requestTimeoutMs,
   }).finally(() => setRunDeadline(Number.POSITIVE_INFINITY));
   const ranOut = performance.now() >= deadline;

@@ -53,7 +53,7 @@ export function createApp(options: MockOptions = {}): MockApp {
   const clock = new MockClock();
   const store = new Store(data, options.seed ?? data.seed ?? 1);
   const registry = new TokenRegistry(clock, store.seed);
-  store.onLoad((loaded, seed) => registry.load(loaded.components ?? {}, seed));
+  store.onLoad((loaded, seed) => registry.load(loaded.components ?? {}, seed, loaded.component_check));
   const context: MockContext = {
     settings,
     store,

@@ -233,14 +233,21 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     : controlMode === 'auto'
       ? `off (${CONTROL_MODE_VARIABLE}=auto and no control token)`
       : 'off (--no-control)';
+  // The mode is its own setting (token_check, component_check): say it when it is not what the list implies.
+  const listedLine = (count: number, open: boolean, openText: string, closedText: string) =>
+    count === 0
+      ? open
+        ? openText
+        : `none listed, ${closedText.replace('any other', 'every one')}`
+      : `${count} listed in the data${open ? `; ${openText.replace(/^any /, 'any other ')}` : ''}`;
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
       `  API:     POST ${mock.url}${API_PATHS.getscflist}?access_token=…`,
       `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet}`,
       `  envs:    ${describeEnvs(mock)}`,
-      `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
-      `  components: ${componentCount === 0 ? 'any appid, secret and ticket get a token' : `${componentCount} listed in the data`}`,
+      `  tokens:  ${listedLine(tokenCount, mock.store.tokenCheck === 'any', 'any non-empty access_token is accepted', 'any other answers 40001')}`,
+      `  components: ${listedLine(componentCount, mock.registry.componentCheck === 'any', 'any appid, secret and ticket get a token', 'any other appid answers 40013')}`,
       `  control: ${control}`,
       `  try:     ${exampleCurl(mock)}`,
     ],

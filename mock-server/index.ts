@@ -34,6 +34,16 @@ export {
   WECHAT_CONTENT_TYPE,
 } from './api-facts.js';
 export { createApp, type MockApp } from './app.js';
+export {
+  type EnvSummary,
+  type FaultFilter,
+  type MockControl,
+  MockControlError,
+  type MockControlOptions,
+  mockControl,
+  type RequestFilter,
+  type TokensView,
+} from './control-client.js';
 export { answerComponentToken } from './endpoints/api-component-token.js';
 export { answerDescribeEnvs } from './endpoints/describeenvs.js';
 export { answerGetScfList } from './endpoints/getscflist.js';
@@ -49,6 +59,7 @@ export {
   matchErrmsg,
   recordedErrmsgs,
 } from './error-codes.js';
+export { type MockScope, type MockScopeOptions, mockScope } from './mock-scope.js';
 export { buildOpenApi } from './openapi.js';
 export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
@@ -56,8 +67,8 @@ export { checkEnvData, checkMockData, DataError, loadDataFile } from './state/da
 export { DEFAULT_DATA } from './state/default-data.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './state/env-store.js';
 export { buildFunctions, formatBeijingTime } from './state/fake-functions.js';
-export { checkFault, FaultQueue } from './state/fault-queue.js';
-export { Journal, type JournalEntry } from './state/journal.js';
+export { checkFault, FaultQueue, type QueuedFault } from './state/fault-queue.js';
+export { Journal, type JournalEntry, type JournalFilter, type JournalSnapshot } from './state/journal.js';
 export { type ClockView, MockClock } from './state/mock-clock.js';
 export { redactToken } from './state/redaction.js';
 export { RidMap, type RidRequest } from './state/rid-map.js';

@@ -5,6 +5,7 @@ import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { validateGetScfListRequest } from '../generated/request-validator.js';
 import type {
   CloudFunction,
+  ComponentData,
   ComponentTokenRequest,
   ComponentTokenResponse,
   ComponentTokenSuccess,
@@ -21,9 +22,11 @@ import type {
   MockDataFile,
   MockFault,
   MockTicketPush,
+  MockTokenPut,
   RidGetRequest,
   RidGetResponse,
   RidGetSuccess,
+  TokenCheck,
   WechatError,
 } from '../generated/schemas.js';
 import cloudFunctionSchema from '../schemas/cloud-function.schema.json' with { type: 'json' };
@@ -42,6 +45,7 @@ import successSchema from '../schemas/getscflist-success.schema.json' with { typ
 import clockSchema from '../schemas/mock-clock.schema.json' with { type: 'json' };
 import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' };
 import ticketSchema from '../schemas/mock-ticket.schema.json' with { type: 'json' };
+import tokenPutSchema from '../schemas/mock-token.schema.json' with { type: 'json' };
 import ridGetRequestSchema from '../schemas/rid-get-request.schema.json' with { type: 'json' };
 import ridGetResponseSchema from '../schemas/rid-get-response.schema.json' with { type: 'json' };
 import ridGetSuccessSchema from '../schemas/rid-get-success.schema.json' with { type: 'json' };
@@ -72,6 +76,7 @@ export const SCHEMAS = [
   faultSchema,
   clockSchema,
   ticketSchema,
+  tokenPutSchema,
   contractCasesSchema,
   contractFlowsSchema,
 ] as const;
@@ -168,10 +173,16 @@ export const isRidGetResponse = compiled<RidGetResponse>(ridGetResponseSchema);
 export const isMockClockAdvance = compiled<MockClockAdvance>(clockSchema);
 /** True for a body of POST /__mock/components/:appid/ticket. @example if (!isMockTicketPush(value)) describeErrors(isMockTicketPush.errors) */
 export const isMockTicketPush = compiled<MockTicketPush>(ticketSchema);
+/** True for a body of PUT /__mock/tokens/:token. @example if (!isMockTokenPut(value)) describeErrors(isMockTokenPut.errors) */
+export const isMockTokenPut = compiled<MockTokenPut>(tokenPutSchema);
 /** True for one env of a data document. @example if (!isEnvData(value)) describeErrors(isEnvData.errors) */
 export const isEnvData = compiled<EnvData>({ $id: `${dataFileSchema.$id}#/$defs/envData` });
 /** True for an env id. @example if (!isEnvId(value)) describeErrors(isEnvId.errors) */
 export const isEnvId = compiled<string>({ $id: `${dataFileSchema.$id}#/$defs/envId` });
+/** True for a token mode. @example isTokenCheck('listed') // true */
+export const isTokenCheck = compiled<TokenCheck>({ $id: `${dataFileSchema.$id}#/$defs/tokenCheck` });
+/** True for one component of a data document. @example if (!isComponentData(value)) describeErrors(isComponentData.errors) */
+export const isComponentData = compiled<ComponentData>({ $id: `${dataFileSchema.$id}#/$defs/component` });
 /** True for a token table. @example if (!isTokenTable(value)) describeErrors(isTokenTable.errors) */
 export const isTokenTable = compiled<NonNullable<MockDataFile['tokens']>>({
   $id: `${dataFileSchema.$id}#/properties/tokens`,

@@ -10,6 +10,7 @@
  */
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { type MockScope, type MockScopeOptions, mockScope } from './mock-scope.js';
 import { type ServerOptions, startMockServer } from './server.js';
 import { loadDataFile } from './state/data-file.js';
 
@@ -60,3 +61,27 @@ export default function setup(project: TestProject): Promise<() => Promise<void>
   const dataFile = process.env.WECHAT_SCF_KIT_DATA;
   return mockGlobalSetup({ ...(dataFile ? { dataFile } : {}), ...provided })(project);
 }
+
+/**
+ * A vitest fixture giving each test its own scope of the globalSetup mock (unique env, token and
+ * component appid; see mockScope), cleaned up when the test ends, however it ends.
+ * @example
+ * import { test as base } from 'vitest';
+ * import { type MockScope, mockScopeFixture } from 'wechat-scf-kit/vitest';
+ * const test = base.extend<{ scope: MockScope }>({ scope: mockScopeFixture() });
+ * test.concurrent('sees its own fault', async ({ scope }) => { await scope.fault({ errcode: -1 }); });
+ */
+export function mockScopeFixture(options: Omit<MockScopeOptions, 'onCleanup'> = {}) {
+  // vitest reads a fixture's first parameter as a destructuring pattern to learn what it depends on: none.
+  // biome-ignore lint/correctness/noEmptyPattern: the pattern vitest requires for a fixture without dependencies
+  return async ({}: object, use: (scope: MockScope) => Promise<void>): Promise<void> => {
+    const scope = await mockScope(options);
+    try {
+      await use(scope);
+    } finally {
+      await scope.cleanup();
+    }
+  };
+}
+
+export { type MockScope, type MockScopeOptions, mockScope };

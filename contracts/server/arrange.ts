@@ -1,10 +1,11 @@
-// The arrange stage of verify: the control requests that put a server in a case's state (data, faults, reset).
-import type { CloudFunction } from '../../generated/schemas.js';
+// The arrange stage of verify: the control requests that put a server in a case's state (the whole data, or on a shared mock its own items only).
+import type { CloudFunction, ContractCall, ContractState } from '../../generated/schemas.js';
 import { CONTROL_PREFIX } from '../../mock-server/api-facts.js';
-import { type LoadedCase, stateFor } from '../cases.js';
+import { type LoadedCase, stateFor, substitute } from '../cases.js';
 import { type RawRequest, sendRaw } from '../http.js';
 import { observationState } from './observation-env.js';
 import { describeAnswer, type ServerRun } from './server-run.js';
+import { faultMatchFor, ownNames, politeSkip, sharedNeed } from './shared-mock.js';
 
 /**
  * A request of the control protocol the kit relies on (health, data, faults, reset): always with
@@ -41,9 +42,52 @@ export function controlSender(baseUrl: string, timeoutMs: number, controlToken: 
   };
 }
 
-/** Puts the server in a case's state: its data, and its fault (queued faults cleared first). */
-export async function arrangeCase(run: ServerRun, c: LoadedCase): Promise<void> {
-  const { fault, ...data } = stateFor(c, run.vars);
+/** A case as a run arranges and sends it: its state and its call, under the run's own names when it shares the mock. */
+export interface ArrangedCase {
+  state: ContractState;
+  /** The call with its variables filled (and the token query defaulted). */
+  call: ContractCall;
+  /** Set when the case cannot run on a shared mock: why. */
+  needsWholeMock?: string;
+}
+
+/**
+ * A case's state and call for this run: as written on a mock of the kit's own; on a shared mock
+ * under the run's own names, with the reason when it needs the whole mock.
+ * @example caseFor(run, c).call.body // { env: 'contract-env-v3f9a1c', … } on a shared mock
+ */
+export function caseFor(run: ServerRun, c: LoadedCase): ArrangedCase {
+  const rawCall = c.call as ContractCall;
+  const call = substitute({ ...rawCall, query: rawCall.query ?? { access_token: '$TOKEN' } }, run.vars);
+  const state = stateFor(c, run.vars);
+  if (!run.shared) return { state, call };
+  const own = ownNames(state, call, run.shared.suffix);
+  const ownState = own.state as ContractState;
+  const need = sharedNeed(
+    ownState,
+    [{ call: { ...own.value, body: own.value.body as Record<string, unknown> } }],
+    run.shared.modes,
+  );
+  return { state: ownState, call: own.value, ...(need ? { needsWholeMock: politeSkip(need) } : {}) };
+}
+
+/**
+ * Puts the server in a case's state: on a mock of the kit's own, its data and its fault (queued
+ * faults cleared first); on a shared mock, the previous case's state removed, then this case's
+ * envs and tokens one at a time and its fault matched to its own call.
+ */
+export async function arrangeCase(run: ServerRun, arranged: ArrangedCase): Promise<void> {
+  const { fault, ...data } = arranged.state;
+  if (run.shared) {
+    await run.shared.own.clear();
+    await run.shared.own.arrange(data);
+    if (fault) {
+      const match = faultMatchFor({ ...arranged.call, body: arranged.call.body as Record<string, unknown> });
+      if (!match) throw new Error('its fault cannot be matched to its call (no env, appid or token to match)');
+      await run.shared.own.addFault(fault, match);
+    }
+    return;
+  }
   await run.control('PUT', '/data', data);
   await run.control('DELETE', '/faults');
   if (fault) await run.control('POST', '/faults', fault);
@@ -52,7 +96,12 @@ export async function arrangeCase(run: ServerRun, c: LoadedCase): Promise<void> 
 /** Puts the observation env on the server; answers the functions arranged in it. */
 export async function arrangeObservation(run: ServerRun, env: string): Promise<CloudFunction[]> {
   const state = observationState(run.vars.TOKEN, env);
-  await run.control('PUT', '/data', state);
-  await run.control('DELETE', '/faults');
+  if (run.shared) {
+    // Its env and token are the run's own names already.
+    await run.shared.own.arrange(state);
+  } else {
+    await run.control('PUT', '/data', state);
+    await run.control('DELETE', '/faults');
+  }
   return (state.envs?.[env]?.functions ?? []) as CloudFunction[];
 }

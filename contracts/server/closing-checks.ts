@@ -6,6 +6,7 @@ import { type RawResponse, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
 import type { CaseResult } from '../results.js';
 import { buildRequest, describeAnswer, type ServerRun } from './server-run.js';
+import { politeSkip } from './shared-mock.js';
 
 /** The check of every WeChat answer's Content-Type. */
 export const HEADER_CHECK = {
@@ -48,6 +49,7 @@ async function checkReset(run: ServerRun): Promise<CaseResult> {
   const { controlApi, vars, control, send, options } = run;
   const base = { ...RESET_CHECK, durationMs: 0 };
   if (!controlApi) return { ...base, status: 'skip', reason: 'needs the control API' };
+  if (run.shared) return { ...base, status: 'skip', reason: politeSkip("resets the whole mock, every user's state") };
   const state = { tokens: { [vars.TOKEN]: 'valid' as const }, envs: { [vars.ENV]: { generate: 3 } } };
   try {
     await control('DELETE', '/faults');

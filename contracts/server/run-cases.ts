@@ -1,12 +1,12 @@
 // The cases stage of verify: each case of contracts/cases/ that can run here, arranged, sent, and its answer checked.
-import type { ContractCall, GetScfListRequest } from '../../generated/schemas.js';
+import type { GetScfListRequest } from '../../generated/schemas.js';
 import { isGetScfListSuccess } from '../../mock-server/validation.js';
-import { isPortable, type LoadedCase, substitute } from '../cases.js';
+import { isPortable, type LoadedCase } from '../cases.js';
 import { checkInvariant, checkWechatBody, readWechatAnswer } from '../expectations.js';
 import { type RawRequest, type RawResponse, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
 import { type CaseResult, shorten } from '../results.js';
-import { arrangeCase } from './arrange.js';
+import { type ArrangedCase, arrangeCase, caseFor } from './arrange.js';
 import { compareWithListing, listingQuery, type ObservedListing } from './listing-model.js';
 import { buildRequest, describeAnswer, type ServerRun, type VerifyServerOptions } from './server-run.js';
 
@@ -105,7 +105,8 @@ export async function runCases(
     const fromListing = !controlApi && c.observable === true;
     // Its title speaks of the arranged env; here the numbers come from the listing read instead.
     const base = { id: c.id, title: fromListing ? `${c.title} (here: as the listing read gives it)` : c.title };
-    const reason = skipReason(c, options, controlApi);
+    const arranged: ArrangedCase | undefined = c.call ? caseFor(run, c) : undefined;
+    const reason = skipReason(c, options, controlApi) ?? arranged?.needsWholeMock;
     if (reason) {
       if (c.call) results.push({ ...base, status: 'skip', reason, durationMs: 0 });
       continue;
@@ -120,7 +121,7 @@ export async function runCases(
       continue;
     }
     try {
-      if (controlApi) await arrangeCase(run, c);
+      if (controlApi) await arrangeCase(run, arranged as ArrangedCase);
     } catch (error) {
       results.push({
         ...base,
@@ -140,11 +141,7 @@ export async function runCases(
       });
       continue;
     }
-    const call = c.call as ContractCall;
-    const request = buildRequest(
-      options.baseUrl,
-      substitute({ ...call, query: call.query ?? { access_token: '$TOKEN' } }, vars),
-    );
+    const request = buildRequest(options.baseUrl, (arranged as ArrangedCase).call);
     const curl = toCurl(request, vars.TOKEN);
     const res = await send(request);
     if (c.expect.errcode !== undefined) answers.push({ id: c.id, response: res });

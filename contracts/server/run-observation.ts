@@ -10,6 +10,7 @@ import type { ObservedListing } from './listing-model.js';
 import { observationChecks, runObservation } from './observe.js';
 import { skipReason } from './run-cases.js';
 import { buildRequest, type ListingCoverage, type ServerRun } from './server-run.js';
+import { ownName } from './shared-mock.js';
 
 /**
  * The env the kit arranges for the observation checks when there is a control API.
@@ -31,7 +32,11 @@ export interface Observation {
  */
 export async function runObservationStage(run: ServerRun, cases: readonly LoadedCase[]): Promise<Observation> {
   const { options, controlApi, vars, budget, timeoutMs, selected, answers } = run;
-  const env = controlApi ? OBSERVATION_ENV : options.env;
+  const env = controlApi
+    ? run.shared
+      ? ownName(OBSERVATION_ENV, run.shared.suffix, 64)
+      : OBSERVATION_ENV
+    : options.env;
   const skipAll = (reason: string) => ({
     results: observationChecks()
       .filter(({ id }) => selected(id))

@@ -5,6 +5,7 @@ import type { CaseVariables } from '../cases.js';
 import type { RawRequest, RawResponse } from '../http.js';
 import type { CaseResult } from '../results.js';
 import { shorten } from '../results.js';
+import type { SharedRun } from './shared-mock.js';
 
 /** Options of verifyServer. */
 export interface VerifyServerOptions {
@@ -22,6 +23,12 @@ export interface VerifyServerOptions {
   maxRequests?: number;
   /** Per-request timeout (default 10 s). */
   timeoutMs?: number;
+  /**
+   * The mock is the kit's alone: arrange state by replacing the data and resetting, and run the
+   * checks that need the whole mock. Default false: the kit shares the mock politely, arranging only
+   * its own uniquely named envs, tokens, components and matched faults, and removing them after.
+   */
+  exclusive?: boolean;
 }
 
 /** How much of an env's listing the observation checks read. */
@@ -50,6 +57,10 @@ export interface ServerVerification {
   requestsSent: number;
   /** How much of the listing the observation checks saw. */
   listing?: ListingCoverage;
+  /** Set when the kit shared the mock: the suffix of every name it arranged (all removed after). */
+  shared?: { suffix: string };
+  /** Set when the control API has no per-test routes, so the kit used the mock whole: why. */
+  unshareable?: string;
 }
 
 /**
@@ -93,6 +104,8 @@ export interface ServerRun {
   selected(id: string): boolean;
   /** Every WeChat answer the run received, for the Content-Type check. */
   answers: { id: string; response: RawResponse }[];
+  /** Set when the run shares the mock: it arranges only its own names, one item at a time. */
+  shared?: SharedRun;
 }
 
 /** The getscflist request for a contract call, against the given server. */

@@ -1,10 +1,20 @@
 // The server kit's flows stage: runs each flow's steps against the server and judges them.
-import type { ContractFlowCall } from '../../generated/schemas.js';
-import { API_PATHS } from '../../mock-server/api-facts.js';
+import type { ContractFlowCall, ContractFlowStep, MockDataFile } from '../../generated/schemas.js';
+import { API_PATHS, MAX_APPID_CHARS } from '../../mock-server/api-facts.js';
 import { checkFlowBody, fill, flowState, type LoadedFlow, loadFlows, needsControl, ridOf } from '../flows.js';
 import { type RawRequest, type RawResponse, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
 import { type CaseResult, shorten } from '../results.js';
+import {
+  askedAppids,
+  faultMatchFor,
+  ownName,
+  ownNames,
+  politeSkip,
+  type SharedRun,
+  type SharedStep,
+  sharedNeed,
+} from './shared-mock.js';
 
 /** What verifyFlows needs from the run it is part of. */
 export interface FlowRunOptions {
@@ -23,6 +33,8 @@ export interface FlowRunOptions {
   selected(id: string): boolean;
   /** Requests left in the run's budget. */
   budgetLeft(): number;
+  /** Set when the run shares the mock: flows arrange only their own names, one item at a time. */
+  shared?: SharedRun;
 }
 
 function buildRequest(baseUrl: string, call: ContractFlowCall): RawRequest {
@@ -66,6 +78,31 @@ function envsListed(body: unknown): string[] | undefined {
   });
 }
 
+/** A flow's state and steps for this run: on a shared mock under the run's own names. */
+function ownFlow(flow: LoadedFlow, options: FlowRunOptions): { state: MockDataFile; steps: ContractFlowStep[] } {
+  const state = flowState(flow, options.vars);
+  if (!options.shared) return { state, steps: flow.steps };
+  const steps = fill(flow.steps, options.vars);
+  const own = ownNames(state, steps, options.shared.suffix, askedAppids(state, steps as SharedStep[]));
+  return { state: own.state as MockDataFile, steps: own.value };
+}
+
+/** Why a flow cannot run on a shared mock (it needs what every user shares), or undefined. */
+function sharedReason(flow: LoadedFlow, options: FlowRunOptions): string | undefined {
+  if (!options.shared) return undefined;
+  const { state, steps } = ownFlow(flow, options);
+  const need = sharedNeed(state, steps as SharedStep[], options.shared.modes);
+  return need ? politeSkip(need) : undefined;
+}
+
+/** The component whose clock a flow's clock step moves on a shared mock: its listed one, else the one it asks a token for. */
+function flowComponent(state: MockDataFile, steps: readonly ContractFlowStep[]): string | undefined {
+  const listed = Object.keys(state.components ?? {})[0];
+  if (listed) return listed;
+  const asked = steps.find((step) => step.call?.path === API_PATHS.componentToken)?.call?.body?.component_appid;
+  return typeof asked === 'string' ? asked : undefined;
+}
+
 /** Runs one flow's steps in order; the first step that does not hold fails the flow. */
 async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseResult> {
   const started = performance.now();
@@ -79,25 +116,49 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
       { ...result, ...(notes.length > 0 ? { notes } : {}), durationMs: Math.round(performance.now() - started) },
       [options.vars.TOKEN, ...issued],
     );
+  const { state, steps } = ownFlow(flow, options);
+  const shared = options.shared;
   try {
-    if (options.controlApi) {
+    if (shared) {
+      // A fresh start for every flow, its own only: the previous flow's items removed, its own
+      // components with no clock, issued tokens or pushed ticket.
+      await shared.own.clear();
+      await shared.own.arrange(state);
+      for (const appid of askedAppids(flowState(flow, vars), flow.steps as SharedStep[])) {
+        const own = ownName(appid, shared.suffix, MAX_APPID_CHARS);
+        shared.own.trackComponent(own);
+        await options.control('DELETE', `/components/${encodeURIComponent(own)}`);
+      }
+    } else if (options.controlApi) {
       // A fresh start for every flow: real time, no issued tokens or pushed tickets, no faults.
       await options.control('POST', '/reset');
-      await options.control('PUT', '/data', flowState(flow, vars));
+      await options.control('PUT', '/data', state);
     }
   } catch (error) {
     return done({ ...base, status: 'fail', problems: [`could not arrange the state: ${(error as Error).message}`] });
   }
   let listedEnvs: string[] | undefined;
-  for (const [index, step] of flow.steps.entries()) {
+  for (const [index, step] of steps.entries()) {
     const where = `step ${index + 1}`;
     try {
-      if (step.advance_s !== undefined) await options.control('POST', '/clock', { advance_s: step.advance_s });
+      if (step.advance_s !== undefined) {
+        const appid = shared ? flowComponent(state, steps) : undefined;
+        if (shared && appid) await shared.own.advanceClock(step.advance_s, appid);
+        else await options.control('POST', '/clock', { advance_s: step.advance_s });
+      }
       if (step.push_ticket) {
         const { component_appid: appid, component_verify_ticket } = fill(step.push_ticket, vars);
         await options.control('POST', `/components/${encodeURIComponent(appid)}/ticket`, { component_verify_ticket });
       }
-      if (step.fault) await options.control('POST', '/faults', step.fault);
+      if (step.fault && shared) {
+        // Matched to the run's own next call to the fault's path, so no one else's request takes it.
+        const next = steps
+          .slice(index + 1)
+          .find((later) => later.call && (step.fault?.path === undefined || later.call.path === step.fault.path));
+        const match = faultMatchFor(next?.call && (fill(next.call, vars) as SharedStep['call']));
+        if (!match) throw new Error('its fault cannot be matched to a later call of the flow');
+        await shared.own.addFault(step.fault, match);
+      } else if (step.fault) await options.control('POST', '/faults', step.fault);
     } catch (error) {
       return done({
         ...base,
@@ -175,7 +236,7 @@ export async function verifyFlows(options: FlowRunOptions): Promise<CaseResult[]
     options,
   );
   for (const { flow, reason } of wanted) {
-    const because = reason ?? missingFor(flow, missing);
+    const because = reason ?? missingFor(flow, missing) ?? sharedReason(flow, options);
     if (because) results.push({ id: flow.id, title: flow.title, status: 'skip', reason: because, durationMs: 0 });
     else results.push(await runFlow(flow, options));
   }

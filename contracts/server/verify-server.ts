@@ -3,7 +3,7 @@ import { CONTRACT_VARIABLES } from '../../mock-server/api-facts.js';
 import { type CaseVariables, loadCases } from '../cases.js';
 import { type RawRequest, type RawResponse, sendRaw } from '../http.js';
 import type { CaseResult } from '../results.js';
-import { controlSender } from './arrange.js';
+import { controlRequest, controlSender } from './arrange.js';
 import { HEADER_CHECK, RESET_CHECK, runClosingChecks } from './closing-checks.js';
 import { observationChecks } from './observe.js';
 import { probe } from './probe.js';
@@ -16,13 +16,17 @@ import {
   type ServerVerification,
   type VerifyServerOptions,
 } from './server-run.js';
+import { OwnState, ownName, readModes, runSuffix, type SharedRun } from './shared-mock.js';
 import { verifyFlows } from './verify-flows.js';
 
 /**
  * Runs the contract against a server. First the observation checks: the kit reads an env's whole
  * listing (one it arranged, with the control API; the given --env, without) and checks paging,
  * order and search exactly against it. Then the cases: with the control API (this mock) every
- * case runs, each in its own arranged state, and the server is reset afterwards; without it the
+ * case runs, each in its own arranged state. A mock others may be using is shared: the kit arranges
+ * only its own uniquely named envs, tokens, components and matched faults, removes them after, and
+ * skips (saying why) the few checks that need the whole mock; with `exclusive` the mock is the kit's
+ * alone, each case gets the whole data and the server is reset afterwards. Without it the
  * cases that need no arranged state run, those about listings with expectations derived from the
  * observed listing. At most `maxRequests` requests are sent.
  * @example
@@ -47,9 +51,29 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
     return { reachable: true, control: false, controlRefused: found.refused, results: [], requestsSent: budget.sent };
   }
   const controlApi = found.control;
+  const control = controlSender(options.baseUrl, timeoutMs, options.controlToken);
+  // Unless the mock is the kit's alone, share it: own names, one item at a time, removed after.
+  let shared: SharedRun | undefined;
+  let unshareable: string | undefined;
+  if (controlApi && !options.exclusive) {
+    const modes = await readModes(async (path) => {
+      const res = await sendRaw(
+        controlRequest(options.baseUrl, 'GET', path, undefined, options.controlToken),
+        timeoutMs,
+      );
+      if (res.kind !== 'answer' || res.status !== 200)
+        throw new Error(`GET ${path}: ${res.kind === 'answer' ? res.status : res.message}`);
+      return JSON.parse(res.text) as unknown;
+    });
+    if (modes) shared = { suffix: runSuffix(), modes, own: new OwnState(control) };
+    else
+      unshareable =
+        'its control API has no per-test routes (GET /__mock/token-check), so the kit used the mock whole, as with --exclusive';
+  }
+  const own = (name: string) => (shared ? ownName(name, shared.suffix, 64) : name);
   const vars: CaseVariables = {
-    TOKEN: options.accessToken ?? CONTRACT_VARIABLES.TOKEN,
-    ENV: options.env ?? CONTRACT_VARIABLES.ENV,
+    TOKEN: own(options.accessToken ?? CONTRACT_VARIABLES.TOKEN),
+    ENV: own(options.env ?? CONTRACT_VARIABLES.ENV),
   };
   const selected = (id: string) => !options.cases || options.cases.includes(id);
   const run: ServerRun = {
@@ -60,9 +84,10 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
     budget,
     send: async (req: RawRequest): Promise<RawResponse> =>
       budget.take() ? sendRaw(req, timeoutMs) : { kind: 'error', message: `request budget of ${budget.limit} spent` },
-    control: controlSender(options.baseUrl, timeoutMs, options.controlToken),
+    control,
     selected,
     answers: [],
+    ...(shared ? { shared } : {}),
   };
   const cases = loadCases().filter((c) => selected(c.id));
   const results: CaseResult[] = [];
@@ -83,18 +108,23 @@ export async function verifyServer(options: VerifyServerOptions): Promise<Server
       control: run.control,
       selected,
       budgetLeft: () => budget.left,
+      ...(shared ? { shared } : {}),
     })),
   );
   // The closing checks come after the observation checks in the report, though they run last.
   const closing = await runClosingChecks(run);
   const at = results.findIndex((r) => !r.id.startsWith('GSL-OBS-'));
   results.splice(at === -1 ? results.length : at, 0, ...closing);
-  if (controlApi) await run.control('POST', '/reset').catch(() => undefined);
+  // Shared: remove what the run arranged, and nothing else. Alone: back to the start-up data.
+  if (shared) await shared.own.clear();
+  else if (controlApi) await run.control('POST', '/reset').catch(() => undefined);
   return {
     reachable: true,
     control: controlApi,
     results,
     requestsSent: budget.sent,
+    ...(shared ? { shared: { suffix: shared.suffix } } : {}),
+    ...(unshareable ? { unshareable } : {}),
     ...(observation?.coverage ? { listing: observation.coverage } : {}),
   };
 }

@@ -1,10 +1,18 @@
 // The route every API endpoint shares: reads the request, applies a fault, answers by the endpoint's rules, records it.
 import { setTimeout as delay } from 'node:timers/promises';
 import express, { type Request, type RequestHandler, type Response } from 'express';
-import type { ApiPath } from '../api-facts.js';
+import { type ApiPath, TOKEN_QUERY_KEYS } from '../api-facts.js';
 import type { MockContext } from '../context.js';
-import { type Answer, type ApiState, fail, type Outcome, readToken } from '../endpoints/request-rules.js';
-import { faultDelay } from '../state/fault-queue.js';
+import {
+  type Answer,
+  type ApiState,
+  fail,
+  firstString,
+  type Outcome,
+  parseJsonObject,
+  readToken,
+} from '../endpoints/request-rules.js';
+import { faultDelay, type RequestKeys } from '../state/fault-queue.js';
 import { cutText, JOURNAL_TEXT_CHARS } from '../state/journal.js';
 import { keptAnswer, keptBody, redactedUrl } from '../state/redaction.js';
 import { guardApi } from './api-guard.js';
@@ -17,6 +25,28 @@ function bodyReadFailure(error: unknown, state: ApiState): Outcome {
   return fail(state, 47001, `body: could not be read (${(error as Error).message})`);
 }
 
+/**
+ * A request's keys as a fault's match reads them, each worked out only when a queued fault asks:
+ * the whole token under either query key, the body's env (else the query's), the body's
+ * component_appid. The body is parsed at most once, and not at all when no fault names an env or appid.
+ */
+function requestKeys(query: Record<string, unknown>, token: string | undefined, body: Buffer | undefined): RequestKeys {
+  let parsed: Record<string, unknown> | undefined;
+  const field = (name: string): unknown => {
+    if (parsed === undefined) {
+      const result = body === undefined ? undefined : parseJsonObject(body);
+      parsed = result && 'value' in result ? result.value : {};
+    }
+    return parsed[name];
+  };
+  const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : undefined);
+  return {
+    access_token: () => token ?? readToken(query, TOKEN_QUERY_KEYS),
+    env: () => text(field('env')) ?? text(firstString(query.env)),
+    component_appid: () => text(field('component_appid')),
+  };
+}
+
 /** Options of apiRoute. */
 export interface ApiRouteOptions {
   /** Query keys read for the token, in order of precedence. */
@@ -25,7 +55,8 @@ export interface ApiRouteOptions {
 
 /**
  * One API endpoint's route, shared by all of them: reads the raw body (any Content-Type, as the
- * real server accepts JSON under any), takes the next fault for this path, answers by the
+ * real server accepts JSON under any), takes the next fault for this path and this request's
+ * env, token and component appid (see FaultQueue), answers by the
  * endpoint's rules, and records the request in the journal, the log and (for an answer with a
  * rid) the rid map.
  * @example app.all(API_PATHS.describeenvs, apiRoute(context, API_PATHS.describeenvs, answerDescribeEnvs, { tokenKeys }))
@@ -78,7 +109,7 @@ export function apiRoute(
     // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
     // queued faults nor issue tokens, nor read rid/get or the data.
     const refusal = refuse(req.headers);
-    const fault = refusal ? undefined : faults.take(path);
+    const fault = refusal || faults.size === 0 ? undefined : faults.take(path, requestKeys(query, token, body));
     const wait = fault ? faultDelay(fault) : 0;
     if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
 

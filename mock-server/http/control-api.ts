@@ -21,12 +21,17 @@ import {
   functionCount,
 } from '../state/data-file.js';
 import type { EnvState } from '../state/env-store.js';
-import { checkFault } from '../state/fault-queue.js';
+import { checkFault, type FaultMatch, MATCH_KEYS } from '../state/fault-queue.js';
+import type { JournalFilter } from '../state/journal.js';
+import { ComponentClocksFullError } from '../state/mock-clock.js';
 import {
   describeErrors,
+  isComponentData,
   isEnvId,
   isMockClockAdvance,
   isMockTicketPush,
+  isMockTokenPut,
+  isTokenCheck,
   isTokenTable,
   rangeMessage,
 } from '../validation.js';
@@ -100,6 +105,56 @@ function integerQuery(req: Request, name: string, fallback: number, min: number,
   return value;
 }
 
+/** Longest value of each key a control query may filter by: an env id, a token, an appid. */
+const KEY_MAX_CHARS: Record<string, number> = { env: 64, access_token: 512, component_appid: 64 };
+
+/** An optional query parameter given once as a non-empty string of at most `max` characters; 400 otherwise. */
+function keyQuery(req: Request, name: string, max: number): string | undefined {
+  const raw = req.query[name];
+  if (raw === undefined) return undefined;
+  if (typeof raw !== 'string' || raw === '' || raw.length > max) {
+    const message = typeof raw !== 'string' ? 'must be given once' : `must be 1 to ${max} characters`;
+    throw new ControlError(400, `${name}: ${message}`, [{ path: name, message }]);
+  }
+  return raw;
+}
+
+/** The fault filter of GET and DELETE /__mock/faults: env, access_token and component_appid, as a fault's match names them. */
+function faultFilter(req: Request): FaultMatch | undefined {
+  const filter: FaultMatch = {};
+  for (const key of MATCH_KEYS) {
+    const value = keyQuery(req, key, KEY_MAX_CHARS[key]);
+    if (value !== undefined) filter[key] = value;
+  }
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/** The journal filter of GET /__mock/requests. */
+function journalFilter(req: Request): JournalFilter | undefined {
+  const filter: JournalFilter = {};
+  const env = keyQuery(req, 'env', KEY_MAX_CHARS.env);
+  const appid = keyQuery(req, 'component_appid', KEY_MAX_CHARS.component_appid);
+  const sha = keyQuery(req, 'access_token_sha256', 64);
+  if (sha !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha)) {
+    const message = 'must be the 64 hex digits of the SHA-256 of the whole token';
+    throw new ControlError(400, `access_token_sha256: ${message}`, [{ path: 'access_token_sha256', message }]);
+  }
+  if (env !== undefined) filter.env = env;
+  if (appid !== undefined) filter.component_appid = appid;
+  if (sha !== undefined) filter.access_token_sha256 = sha.toLowerCase();
+  return Object.keys(filter).length > 0 ? filter : undefined;
+}
+
+/** A token or appid from the path: non-empty and within the bounds the data file sets. */
+function keyParam(req: Request, name: 'token' | 'appid', max: number): string {
+  const value = String(req.params[name]);
+  if (value === '' || value.length > max) {
+    const message = `must be 1 to ${max} characters`;
+    throw new ControlError(400, `${name}: ${message}`, [{ path: name, message }]);
+  }
+  return value;
+}
+
 /** The largest page `GET /__mock/envs/:env/functions` gives: the dashboard's page, not the API's --max-limit. */
 const CONTROL_PAGE_LIMIT = 1000;
 
@@ -143,7 +198,7 @@ export function controlRouter(context: MockContext): Router {
       integerQuery(req, 'limit', JOURNAL_PAGE_LIMIT, 1, Number.MAX_SAFE_INTEGER),
       JOURNAL_PAGE_LIMIT,
     );
-    res.json(journal.snapshot(after, limit, before));
+    res.json(journal.snapshot(after, limit, journalFilter(req), before));
   });
   router.delete('/requests', (_req, res) => {
     res.json({ cleared: journal.clear() });
@@ -204,16 +259,46 @@ export function controlRouter(context: MockContext): Router {
     res.json({ deleted: id });
   });
 
-  router.get('/tokens', (_req, res) => {
-    res.json({ tokens: store.tokens(), issued: registry.list() });
+  router.get('/tokens', (req, res) => {
+    const appid = keyQuery(req, 'component_appid', KEY_MAX_CHARS.component_appid);
+    res.json({ tokens: store.tokens(), token_check: store.tokenCheck, issued: registry.list(appid) });
   });
+  // The whole table, as ever: its mode follows it (listed when non-empty). Shared mocks use the one-token routes below.
   router.put('/tokens', (req, res) => {
     const tokens = requireBody(req);
     if (!isTokenTable(tokens)) {
       throw new ControlError(400, 'tokens: not a valid token table', describeErrors(isTokenTable.errors));
     }
     store.setTokens(tokens);
-    res.json({ tokens: store.tokens() });
+    res.json({ tokens: store.tokens(), token_check: store.tokenCheck });
+  });
+  router.put('/tokens/:token', (req, res) => {
+    const token = keyParam(req, 'token', KEY_MAX_CHARS.access_token);
+    const body = requireBody(req);
+    if (!isMockTokenPut(body)) {
+      throw new ControlError(400, 'token: not a valid token state', describeErrors(isMockTokenPut.errors));
+    }
+    const added = store.putToken(token, body.state);
+    res.status(added ? 201 : 200).json({ token, state: body.state, token_check: store.tokenCheck });
+  });
+  router.delete('/tokens/:token', (req, res) => {
+    const token = keyParam(req, 'token', KEY_MAX_CHARS.access_token);
+    if (!store.deleteToken(token)) throw new ControlError(404, 'token: not in the token table');
+    res.json({ deleted: token, token_check: store.tokenCheck });
+  });
+  router.get('/token-check', (_req, res) => {
+    res.json({ token_check: store.tokenCheck });
+  });
+  router.put('/token-check', (req, res) => {
+    const body = requireBody(req) as { token_check?: unknown } | null;
+    const mode = body !== null && typeof body === 'object' ? body.token_check : undefined;
+    if (!isTokenCheck(mode) || Object.keys(body as object).length !== 1) {
+      throw new ControlError(400, 'token-check: the body must be {"token_check": "any" | "listed"}', [
+        { path: 'token_check', message: 'must be "any" or "listed"' },
+      ]);
+    }
+    store.setTokenCheck(mode);
+    res.json({ token_check: store.tokenCheck });
   });
 
   router.put('/data', (req, res) => {
@@ -222,8 +307,8 @@ export function controlRouter(context: MockContext): Router {
     res.json({ envs: store.envs().map(summary), tokens: Object.keys(store.tokens()).length });
   });
 
-  router.get('/clock', (_req, res) => {
-    res.json(clock.view());
+  router.get('/clock', (req, res) => {
+    res.json(clock.view(keyQuery(req, 'component_appid', KEY_MAX_CHARS.component_appid)));
   });
   router.post('/clock', (req, res) => {
     const body = requireBody(req);
@@ -231,12 +316,13 @@ export function controlRouter(context: MockContext): Router {
       throw new ControlError(400, 'clock: not a valid advance', describeErrors(isMockClockAdvance.errors));
     }
     try {
-      clock.advance(body.advance_s);
+      clock.advance(body.advance_s, body.component_appid);
     } catch (error) {
+      if (error instanceof ComponentClocksFullError) throw new ControlError(409, error.message);
       if (!(error instanceof RangeError)) throw error;
       throw new ControlError(400, error.message, [{ path: 'advance_s', message: error.message }]);
     }
-    res.json(clock.view());
+    res.json(clock.view(body.component_appid));
   });
 
   router.post('/components/:appid/ticket', (req, res) => {
@@ -249,13 +335,45 @@ export function controlRouter(context: MockContext): Router {
       const listed = registry.appids();
       throw new ControlError(
         404,
-        `component ${appid} is not in the data's components (${listed.length ? `listed: ${listed.join(', ')}` : 'none are listed'}); add it with PUT /__mock/data`,
+        `component ${appid} is not in the data's components (${listed.length ? `listed: ${listed.join(', ')}` : 'none are listed'}); add it with PUT /__mock/components/${appid}`,
       );
     }
     res.status(201).json({
       component_appid: appid,
       valid_until: new Date(clock.now() + TICKET_VALID_S * 1000).toISOString(),
     });
+  });
+
+  // One component at a time: listed (secret, ticket) without changing how any other appid is answered.
+  router.put('/components/:appid', (req, res) => {
+    const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
+    const body = requireBody(req);
+    if (!isComponentData(body)) {
+      throw new ControlError(400, 'component: not a valid component', describeErrors(isComponentData.errors));
+    }
+    const added = registry.putComponent(appid, body);
+    res.status(added ? 201 : 200).json({ component_appid: appid, component_check: registry.componentCheck });
+  });
+  // One component's clean-up: unlisted, and its clock, the tokens issued to it and a pushed ticket forgotten.
+  router.delete('/components/:appid', (req, res) => {
+    const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
+    const clockMoved = clock.forget(appid);
+    const { listed, issued } = registry.removeComponent(appid);
+    res.json({ component_appid: appid, removed: { listed, clock: clockMoved, issued_tokens: issued } });
+  });
+  router.get('/component-check', (_req, res) => {
+    res.json({ component_check: registry.componentCheck, components: registry.appids() });
+  });
+  router.put('/component-check', (req, res) => {
+    const body = requireBody(req) as { component_check?: unknown } | null;
+    const mode = body !== null && typeof body === 'object' ? body.component_check : undefined;
+    if (!isTokenCheck(mode) || Object.keys(body as object).length !== 1) {
+      throw new ControlError(400, 'component-check: the body must be {"component_check": "any" | "listed"}', [
+        { path: 'component_check', message: 'must be "any" or "listed"' },
+      ]);
+    }
+    registry.setComponentCheck(mode);
+    res.json({ component_check: registry.componentCheck });
   });
 
   router.post('/reset', (_req, res) => {
@@ -268,8 +386,8 @@ export function controlRouter(context: MockContext): Router {
     res.json({ status: 'reset', envs: store.envs().map(summary) });
   });
 
-  router.get('/faults', (_req, res) => {
-    res.json({ faults: faults.list() });
+  router.get('/faults', (req, res) => {
+    res.json({ faults: faults.list(faultFilter(req)) });
   });
   router.post('/faults', (req, res) => {
     const fault = checked(() => checkFault(requireBody(req)), 'fault');
@@ -282,10 +400,9 @@ export function controlRouter(context: MockContext): Router {
     faults.add(fault);
     res.status(201).json({ faults: faults.list() });
   });
-  router.delete('/faults', (_req, res) => {
-    const cleared = faults.list().length;
-    faults.clear();
-    res.json({ cleared });
+  // With env, access_token or component_appid: only the faults whose match carries them, so one test clears its own.
+  router.delete('/faults', (req, res) => {
+    res.json({ cleared: faults.clear(faultFilter(req)) });
   });
 
   router.use((req: Request, _res: Response) => {

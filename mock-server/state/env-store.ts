@@ -1,5 +1,5 @@
 // The envs and their functions, with the verbs the endpoints and the control API use; sorted listing and search.
-import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenState } from '../../generated/schemas.js';
+import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenCheck, TokenState } from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';
 import { NameIndex } from './name-index.js';
@@ -29,6 +29,15 @@ export class StoredFunction {
   get record(): CloudFunction {
     return JSON.parse(this.json);
   }
+}
+
+/**
+ * The token mode a data file gets when it does not say: 'listed' when it lists tokens, 'any' when
+ * not, as the mock has always read a data file.
+ * @example defaultTokenCheck(0) // 'any'
+ */
+export function defaultTokenCheck(listed: number): TokenCheck {
+  return listed > 0 ? 'listed' : 'any';
 }
 
 /** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
@@ -68,6 +77,7 @@ export class Store {
   #initialSeed: number;
   #seed: number;
   #tokens = new Map<string, TokenState>();
+  #tokenCheck: TokenCheck = 'any';
   #envs = new Map<string, EnvState>();
   #listeners: ((data: MockDataFile, seed: number) => void)[] = [];
   #current: MockDataFile = {};
@@ -91,6 +101,7 @@ export class Store {
     const tokens = new Map(Object.entries(data.tokens ?? {}));
     this.#seed = seed;
     this.#tokens = tokens;
+    this.#tokenCheck = data.token_check ?? defaultTokenCheck(tokens.size);
     this.#envs = envs;
     this.#current = data;
     for (const listener of this.#listeners) listener(data, this.#seed);
@@ -127,10 +138,13 @@ export class Store {
     return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info };
   }
 
-  /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */
+  /**
+   * How a token stands: its listed state; for a token not listed, 'valid' when token_check is
+   * 'any' and 'unlisted' when it is 'listed'. The mode is not the table's size, so adding or
+   * removing one token never changes how another is answered.
+   */
   tokenState(token: string): TokenState | 'unlisted' {
-    if (this.#tokens.size === 0) return 'valid';
-    return this.#tokens.get(token) ?? 'unlisted';
+    return this.#tokens.get(token) ?? (this.#tokenCheck === 'any' ? 'valid' : 'unlisted');
   }
 
   /** The listed tokens and their states. */
@@ -138,9 +152,35 @@ export class Store {
     return Object.fromEntries(this.#tokens);
   }
 
-  /** Replaces the token table; an empty table accepts any token. */
+  /** How a token not in the table is answered: 'any' (accepted) or 'listed' (40001). */
+  get tokenCheck(): TokenCheck {
+    return this.#tokenCheck;
+  }
+
+  /** Sets how a token not in the table is answered, leaving the table as it is. */
+  setTokenCheck(mode: TokenCheck): void {
+    this.#tokenCheck = mode;
+  }
+
+  /**
+   * Replaces the token table, and the mode with it as loading data with this table does: 'listed'
+   * when it is non-empty, 'any' when empty (so a whole table keeps meaning what it always meant).
+   */
   setTokens(tokens: Record<string, TokenState>): void {
     this.#tokens = new Map(Object.entries(tokens));
+    this.#tokenCheck = defaultTokenCheck(this.#tokens.size);
+  }
+
+  /** Adds or changes one token; every other token, and the mode, stay as they are. Returns whether it was new. */
+  putToken(token: string, state: TokenState): boolean {
+    const added = !this.#tokens.has(token);
+    this.#tokens.set(token, state);
+    return added;
+  }
+
+  /** Removes one token (it then answers as any unlisted token does); false when it was not listed. */
+  deleteToken(token: string): boolean {
+    return this.#tokens.delete(token);
   }
 
   getEnv(id: string): EnvState | undefined {

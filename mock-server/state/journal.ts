@@ -30,6 +30,61 @@ export interface JournalEntry {
   issued_token_sha256?: string;
 }
 
+/**
+ * What `GET /__mock/requests` may filter by (all given must hold): the request's env (its body's,
+ * else its query's), the SHA-256 of its whole access token, and its body's component_appid, as a
+ * fault's `match` reads a request.
+ */
+export interface JournalFilter {
+  env?: string;
+  access_token_sha256?: string;
+  component_appid?: string;
+}
+
+/** The env and component_appid a journal entry's request carried, read from its kept body once. */
+interface EntryKeys {
+  env?: string;
+  component_appid?: string;
+}
+
+// Read when a filter first asks, not when the request is recorded: the API path pays nothing for it.
+const entryKeys = new WeakMap<JournalEntry, EntryKeys>();
+
+function keysOf(entry: JournalEntry): EntryKeys {
+  let keys = entryKeys.get(entry);
+  if (keys) return keys;
+  keys = {};
+  if (entry.body?.trimStart().startsWith('{')) {
+    try {
+      const parsed: unknown = JSON.parse(entry.body);
+      if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
+        const { env, component_appid } = parsed as Record<string, unknown>;
+        if (typeof env === 'string') keys.env = env;
+        if (typeof component_appid === 'string') keys.component_appid = component_appid;
+      }
+    } catch {
+      // Not JSON (or cut short in the journal): the request carried no env or appid a filter can read.
+    }
+  }
+  const queryEnv = entry.query.env;
+  if (keys.env === undefined && queryEnv !== undefined) keys.env = Array.isArray(queryEnv) ? queryEnv[0] : queryEnv;
+  entryKeys.set(entry, keys);
+  return keys;
+}
+
+/**
+ * True when a journal entry's request carried every key the filter names.
+ * @example entryMatches(entry, { env: 'test-a-1' })
+ */
+export function entryMatches(entry: JournalEntry, filter: JournalFilter): boolean {
+  if (filter.access_token_sha256 !== undefined && entry.access_token_sha256 !== filter.access_token_sha256)
+    return false;
+  if (filter.env === undefined && filter.component_appid === undefined) return true;
+  const keys = keysOf(entry);
+  if (filter.env !== undefined && keys.env !== filter.env) return false;
+  return filter.component_appid === undefined || keys.component_appid === filter.component_appid;
+}
+
 /** What `GET /__mock/requests` answers: entries oldest first, and cursors for asking only for newer ones. */
 export interface JournalSnapshot {
   requests: JournalEntry[];
@@ -101,15 +156,35 @@ export class Journal {
   /**
    * The entries kept, oldest first; with `after`, only those recorded at or after that cursor, with
    * `before`, only those recorded before that one, and with `limit`, only the newest `limit` of
-   * those. A cursor past `next` (one from an earlier process) counts as 0.
+   * those; with a filter, only those whose request matches it (`dropped`, `oldest` and `next` stay
+   * the whole journal's, so a cursor works with any filter). A cursor past `next` (one from an
+   * earlier process) counts as 0.
    */
-  snapshot(after = 0, limit = Number.POSITIVE_INFINITY, before = Number.POSITIVE_INFINITY): JournalSnapshot {
+  snapshot(
+    after = 0,
+    limit = Number.POSITIVE_INFINITY,
+    filter?: JournalFilter,
+    before = Number.POSITIVE_INFINITY,
+  ): JournalSnapshot {
     const oldest = this.#recorded - this.#size;
     const to = Math.max(Math.min(before - oldest, this.#size), 0);
-    const from = Math.min(Math.max(after > this.#recorded ? 0 : after - oldest, to - limit, 0), to);
+    const start = Math.min(Math.max(after > this.#recorded ? 0 : after - oldest, 0), to);
     const requests: JournalEntry[] = [];
-    for (let i = from; i < to; i++) requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
-    return { requests, dropped: this.#dropped, oldest, first: oldest + from, next: this.#recorded };
+    if (!filter) {
+      const from = Math.max(start, to - limit);
+      for (let i = from; i < to; i++) requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
+      return { requests, dropped: this.#dropped, oldest, first: oldest + from, next: this.#recorded };
+    }
+    // Newest first, so a limit stops the walk once it has the newest `limit` matches.
+    let first = oldest + to;
+    for (let i = to - 1; i >= start && requests.length < limit; i--) {
+      const entry = this.#entries[(this.#start + i) % this.capacity] as JournalEntry;
+      if (entryMatches(entry, filter)) {
+        requests.push(entry);
+        first = oldest + i;
+      }
+    }
+    return { requests: requests.reverse(), dropped: this.#dropped, oldest, first, next: this.#recorded };
   }
 
   /** Empties the journal and its dropped count; returns how many entries were removed. */

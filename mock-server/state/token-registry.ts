@@ -1,6 +1,6 @@
 // Components, their tickets and the component tokens issued, expiring on the mock clock.
 import { createHash } from 'node:crypto';
-import type { ComponentData } from '../../generated/schemas.js';
+import type { ComponentData, TokenCheck } from '../../generated/schemas.js';
 import { ISSUED_TOKENS_KEPT, MAX_APPID_CHARS, TICKET_VALID_S, TOKEN_EXPIRES_S, TOKEN_OVERLAP_S } from '../api-facts.js';
 import type { MockClock } from './mock-clock.js';
 
@@ -59,6 +59,7 @@ export class TokenRegistry {
   readonly #clock: MockClock;
   #seed: number;
   #components = new Map<string, ComponentData>();
+  #componentCheck: TokenCheck = 'any';
   #tickets = new Map<string, Ticket>();
   #issued = new Map<string, IssuedToken>();
   #latest = new Map<string, string>();
@@ -73,22 +74,55 @@ export class TokenRegistry {
    * Takes the data's components: forgets issued tokens and pushed tickets, and starts the data's
    * tickets' 12 hours now.
    */
-  load(components: Record<string, ComponentData>, seed: number = this.#seed): void {
+  load(components: Record<string, ComponentData>, seed: number = this.#seed, componentCheck?: TokenCheck): void {
     this.#seed = seed;
     this.#components = new Map(Object.entries(components));
+    this.#componentCheck = componentCheck ?? (this.#components.size > 0 ? 'listed' : 'any');
     this.#tickets = new Map();
-    const now = this.#clock.now();
     for (const [appid, component] of this.#components) {
-      if (component.ticket !== undefined) this.#tickets.set(appid, { value: component.ticket, setAt: now });
+      if (component.ticket !== undefined)
+        this.#tickets.set(appid, { value: component.ticket, setAt: this.#clock.now(appid) });
     }
     this.#issued = new Map();
     this.#latest = new Map();
     this.#count = 0;
   }
 
-  /** The listed components' appids (empty: any appid, secret and ticket is accepted). */
+  /** The listed components' appids. */
   appids(): string[] {
     return [...this.#components.keys()];
+  }
+
+  /** How an appid not listed is answered: 'any' (any secret and ticket get a token) or 'listed' (40013). */
+  get componentCheck(): TokenCheck {
+    return this.#componentCheck;
+  }
+
+  /** Sets how an appid not listed is answered, leaving the listed components as they are. */
+  setComponentCheck(mode: TokenCheck): void {
+    this.#componentCheck = mode;
+  }
+
+  /**
+   * Lists or replaces one component (its ticket, if given, valid 12 hours from now on its clock);
+   * every other component, and the mode, stay as they are. Returns whether it was new.
+   */
+  putComponent(appid: string, component: ComponentData): boolean {
+    const added = !this.#components.has(appid);
+    this.#components.set(appid, component);
+    if (component.ticket === undefined) this.#tickets.delete(appid);
+    else this.#tickets.set(appid, { value: component.ticket, setAt: this.#clock.now(appid) });
+    return added;
+  }
+
+  /**
+   * Removes one component from the list and forgets what it was given (see forget): it then
+   * answers as any appid not listed does. Returns whether it was listed and how many issued tokens were forgotten.
+   */
+  removeComponent(appid: string): { listed: boolean; issued: number } {
+    const listed = this.#components.delete(appid);
+    this.#tickets.delete(appid);
+    return { listed, issued: this.forget(appid) };
   }
 
   /**
@@ -97,23 +131,43 @@ export class TokenRegistry {
    */
   pushTicket(appid: string, ticket: string): boolean {
     if (!this.#components.has(appid)) return false;
-    this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now() });
+    this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now(appid) });
     return true;
+  }
+
+  /**
+   * Forgets what one component was given since the data was loaded: the tokens issued to it and a
+   * ticket pushed for it (the data's ticket comes back, its 12 hours starting now). Other
+   * components are untouched. Returns how many issued tokens were forgotten.
+   */
+  forget(appid: string): number {
+    let forgotten = 0;
+    for (const [token, issued] of this.#issued) {
+      if (issued.appid !== appid) continue;
+      this.#issued.delete(token);
+      forgotten += 1;
+    }
+    this.#latest.delete(appid);
+    const ticket = this.#components.get(appid)?.ticket;
+    if (ticket !== undefined) this.#tickets.set(appid, { value: ticket, setAt: this.#clock.now(appid) });
+    return forgotten;
   }
 
   /** The credential checks, first failure wins (40013, 40125, 61006, 61005), then a new token. */
   issue(request: TokenRequest): IssueResult {
-    const now = this.#clock.now();
     const { component_appid: appid, component_verify_ticket: ticket } = request;
+    // The component's own time: a test that moved its component's clock ages only its tokens and ticket.
+    const now = this.#clock.now(appid);
     if (appid.length > MAX_APPID_CHARS) {
       return {
         errcode: 40013,
         reason: `component_appid: ${appid.length} characters; no appid is longer than ${MAX_APPID_CHARS}`,
       };
     }
-    const listed = this.#components.size > 0;
-    const component = listed ? this.#components.get(appid) : undefined;
-    if (listed && !component) return { errcode: 40013, reason: `component_appid: ${appid} is not in components` };
+    const component = this.#components.get(appid);
+    // The mode, not the list's size: listing one component never changes how another appid is answered.
+    if (!component && this.#componentCheck === 'listed')
+      return { errcode: 40013, reason: `component_appid: ${appid} is not in components` };
     if (component && request.component_appsecret !== component.secret) {
       return { errcode: 40125, reason: `component_appsecret: not the secret of ${appid}` };
     }
@@ -178,7 +232,7 @@ export class TokenRegistry {
   state(token: string): IssuedTokenState | undefined {
     const issued = this.#issued.get(token);
     if (!issued) return undefined;
-    return stateAt(issued, this.#clock.now());
+    return stateAt(issued, this.#clock.now(issued.appid));
   }
 
   /** How many issued tokens, and components with a latest token, are remembered (both bounded). */
@@ -186,17 +240,17 @@ export class TokenRegistry {
     return { issued: this.#issued.size, components: this.#latest.size };
   }
 
-  /** Every remembered issued token, oldest first. */
-  list(): IssuedTokenView[] {
-    const now = this.#clock.now();
+  /** Every remembered issued token, oldest first; with an appid, only that component's. */
+  list(appid?: string): IssuedTokenView[] {
     const iso = (ms: number) => new Date(ms).toISOString();
-    return [...this.#issued].map(([token, issued]) => ({
+    const kept = [...this.#issued].filter(([, issued]) => appid === undefined || issued.appid === appid);
+    return kept.map(([token, issued]) => ({
       component_access_token: token,
       component_appid: issued.appid,
       issued_at: iso(issued.issuedAt),
       expires_at: iso(issued.expiresAt),
       ...(issued.cutAt === undefined ? {} : { superseded_at: iso(issued.cutAt) }),
-      state: stateAt(issued, now),
+      state: stateAt(issued, this.#clock.now(issued.appid)),
     }));
   }
 }

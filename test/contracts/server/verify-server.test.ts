@@ -26,7 +26,7 @@ describe('verify against this mock (the kit and the mock agree)', () => {
   afterAll(() => mock.close());
 
   it('passes every check and every case that has a call, each in its arranged state', async () => {
-    const { control, results, listing } = await verifyServer({ baseUrl: mock.url });
+    const { control, results, listing } = await verifyServer({ baseUrl: mock.url, exclusive: true });
     expect(control).toBe(true);
     const failures = results.filter((r) => r.status !== 'pass');
     expect(failures).toEqual([]);
@@ -188,7 +188,7 @@ describe('wechat-scf-kit verify (the CLI)', () => {
     const dir = await tempDir('scf-verify-');
     const output = join(dir, 'report.xml');
     const { code, stdout } = await runCli(
-      ['verify', '--base-url', server.url, '--reporter', 'junit', '--output', output],
+      ['verify', '--base-url', server.url, '--exclusive', '--reporter', 'junit', '--output', output],
       {
         timeoutMs: 60_000,
       },

@@ -2,7 +2,9 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: innerText here is Playwright's locator method (the text a person sees), not the DOM property
 // The dashboard as a person uses it, in a real headless Chromium (Debian's package, driven by
 // playwright-core): one browser for the whole file, a fresh tab context per test.
+
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -302,6 +304,33 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       expect(await rows.count()).toBe(1);
       expect(await page.locator('#journal-count').innerText()).toBe('1 of 4 shown');
     });
+
+    it('filters by the whole token or its SHA-256, and by component_appid, as GET /__mock/requests does', async () => {
+      await controlApi(smallMock, 'POST', '/reset');
+      await callApi(smallMock, { env: 'prod-1' }, 'tok-one');
+      await callApi(smallMock, { env: 'prod-1' }, 'tok-two');
+      await fetch(`${smallMock.url}/cgi-bin/component/api_component_token`, {
+        method: 'POST',
+        body: JSON.stringify({
+          component_appid: 'wx-filter-me',
+          component_appsecret: 's',
+          component_verify_ticket: 't',
+        }),
+      });
+      const { page } = await open(smallMock);
+      await live(page);
+      const rows = page.locator('#journal-table tbody tr');
+      await rows.nth(2).waitFor({ timeout: 2000 });
+      await page.fill('#filter-token', 'tok-two');
+      await page.locator('#journal-count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 2000 });
+      const sha = createHash('sha256').update('tok-one').digest('hex').toUpperCase();
+      await page.fill('#filter-token', sha);
+      await page.locator('#journal-count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 2000 });
+      await page.fill('#filter-token', '');
+      await page.fill('#filter-appid', 'wx-filter-me');
+      await page.locator('#journal-count', { hasText: '1 of 3 shown' }).waitFor({ timeout: 2000 });
+      expect(await rows.first().innerText()).toContain('api_component_token');
+    });
   });
 
   describe('control', () => {
@@ -342,6 +371,34 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
         body: '{}',
       });
       expect(((await describe.json()) as { errcode: number }).errcode).toBe(-1);
+      expect(problems).toEqual([]);
+    });
+
+    it('queues a fault carrying one token from the page: only that token takes it; clears by the same fields', async () => {
+      const { page, problems } = await open(mock, '#control');
+      await controlApi(mock, 'DELETE', '/faults');
+      await page.selectOption('#fault-kind', 'errcode');
+      await page.fill('#fault-errcode', '45009');
+      await page.fill('#fault-times', '2');
+      await page.fill('#fault-match-token', 'tok-mine');
+      await page.fill('#fault-match-env', 'prod-1');
+      expect(JSON.parse(await page.locator('#fault-preview').innerText())).toEqual({
+        errcode: 45009,
+        times: 2,
+        match: { env: 'prod-1', access_token: 'tok-mine' },
+      });
+      await page.click('#fault-form button[type="submit"]');
+      await page
+        .locator('#fault-list li', { hasText: 'carrying env prod-1 and token tok-mine' })
+        .waitFor({ timeout: 2000 });
+      expect((await callApi(mock, { env: 'prod-1' })).errcode).toBe(0);
+      expect((await callApi(mock, { env: 'test-2' }, 'tok-mine')).errcode).toBe(0);
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-mine')).errcode).toBe(45009);
+      await page.fill('#fault-match-env', '');
+      await page.click('#clear-matched-faults');
+      await page.locator('#fault-list li', { hasText: 'none' }).waitFor({ timeout: 2000 });
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-mine')).errcode).toBe(0);
+      await page.fill('#fault-match-token', '');
       expect(problems).toEqual([]);
     });
 
@@ -389,6 +446,14 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       for (let i = 0; i < 2; i++) await page.locator('#token-table tbody tr button').first().click();
       await page.click('#token-form button[type="submit"]');
       await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.startsWith('Saved: no tokens'));
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(0);
+      // The mode alone, the table untouched: a token not listed is refused, then accepted again.
+      expect(await page.locator('#token-check').inputValue()).toBe('any');
+      await page.selectOption('#token-check', 'listed');
+      await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.includes('answer 40001'));
+      expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(40001);
+      await page.selectOption('#token-check', 'any');
+      await page.waitForFunction(() => document.querySelector('#notice')?.textContent?.includes('now accepted'));
       expect((await callApi(mock, { env: 'prod-1' }, 'tok-other')).errcode).toBe(0);
     });
   });

@@ -23,8 +23,25 @@ function faultFromForm() {
   const times = Number($('#fault-times').value || '1');
   if (times !== 1) fault.times = times;
   if ($('#fault-path').value) fault.path = $('#fault-path').value;
+  const match = matchFromForm();
+  if (match) fault.match = match;
   return fault;
 }
+
+/** The env, token and appid the form names, as a fault's match (and DELETE /__mock/faults's query) takes them. */
+function matchFromForm() {
+  const match = {};
+  const env = $('#fault-match-env').value.trim();
+  const token = $('#fault-match-token').value.trim();
+  const appid = $('#fault-match-appid').value.trim();
+  if (env) match.env = env;
+  if (token) match.access_token = token;
+  if (appid) match.component_appid = appid;
+  return Object.keys(match).length > 0 ? match : undefined;
+}
+
+/** A token in a list: its first characters, as the journal shows one. */
+const shortToken = (token) => (token.length > 8 ? `${token.slice(0, 8)}…` : token);
 
 function describeFault(fault) {
   const parts = [];
@@ -36,8 +53,14 @@ function describeFault(fault) {
     const latency = fault.latency_ms;
     parts.push(typeof latency === 'number' ? `after ${latency} ms` : `after ${latency.min}–${latency.max} ms`);
   }
-  const times = fault.times ?? 1;
-  return `${parts.join(', ')}: next ${times} request${times === 1 ? '' : 's'}${fault.path ? ` to ${fault.path}` : ''}`;
+  const times = fault.remaining ?? fault.times ?? 1;
+  const match = fault.match ?? {};
+  const carrying = [
+    match.env ? `env ${match.env}` : '',
+    match.access_token ? `token ${shortToken(match.access_token)}` : '',
+    match.component_appid ? `appid ${match.component_appid}` : '',
+  ].filter(Boolean);
+  return `${parts.join(', ')}: next ${times} request${times === 1 ? '' : 's'}${fault.path ? ` to ${fault.path}` : ''}${carrying.length ? ` carrying ${carrying.join(' and ')}` : ''}`;
 }
 
 function showFaultForm() {
@@ -113,8 +136,9 @@ function showIssued(issued = []) {
 }
 
 export async function loadTokens({ force = false } = {}) {
-  const { tokens, issued } = await control('GET', '/tokens');
+  const { tokens, issued, token_check } = await control('GET', '/tokens');
   showIssued(issued);
+  if (document.activeElement !== $('#token-check')) $('#token-check').value = token_check;
   if (editing && !force) return;
   editing = false;
   const rows = Object.entries(tokens).map(([token, state]) => tokenRow(token, state));
@@ -146,9 +170,32 @@ export function setupControl(afterReset) {
       await loadFaults();
     }),
   );
-  $('#token-form').addEventListener('input', () => {
-    editing = true;
+  $('#clear-matched-faults').addEventListener(
+    'click',
+    act(async () => {
+      const match = matchFromForm();
+      if (!match) {
+        notify('Fill in an env, a token or an appid to clear only the faults carrying them.');
+        return;
+      }
+      const { cleared } = await control('DELETE', `/faults?${new URLSearchParams(match)}`);
+      notify(
+        `Cleared ${cleared} fault${cleared === 1 ? '' : 's'} carrying ${Object.values(match).map(shortToken).join(' and ')}.`,
+      );
+      await loadFaults();
+    }),
+  );
+  $('#token-form').addEventListener('input', (event) => {
+    if (event.target !== $('#token-check')) editing = true;
   });
+  $('#token-check').addEventListener(
+    'change',
+    act(async () => {
+      const { token_check } = await control('PUT', '/token-check', { token_check: $('#token-check').value });
+      notify(token_check === 'any' ? 'Tokens not listed are now accepted.' : 'Tokens not listed now answer 40001.');
+      await loadTokens();
+    }),
+  );
   $('#token-add').addEventListener('click', () => {
     editing = true;
     const row = tokenRow();

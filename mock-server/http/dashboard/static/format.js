@@ -26,6 +26,12 @@ export function envOf(entry) {
   return typeof env === 'string' ? env : '';
 }
 
+/** The component_appid of a request's body (api_component_token), or ''. */
+export function appidOf(entry) {
+  const appid = parseObject(entry.body)?.component_appid;
+  return typeof appid === 'string' ? appid : '';
+}
+
 /** The errmsg of a WeChat answer, without the rid (it differs on every answer), or ''. */
 export function errmsgOf(entry) {
   const errmsg = parseObject(entry.answer)?.errmsg;

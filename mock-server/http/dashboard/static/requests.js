@@ -1,7 +1,7 @@
 // The journal, newest first, polled from GET /__mock/requests?after=<cursor>.
 import { control } from './api.js';
 import { $, act, el, notify } from './dom.js';
-import { clock, curlFor, envOf, errmsgOf, outcomeOf, pretty } from './format.js';
+import { appidOf, clock, curlFor, envOf, errmsgOf, outcomeOf, pretty } from './format.js';
 
 const JOURNAL_BODY_CHARS = 16 * 1024;
 
@@ -33,7 +33,7 @@ export async function pollJournal() {
   const first = snap.next - snap.requests.length;
   skipped += Math.max(0, first - Math.max(cursor, snap.oldest));
   snap.requests.forEach((entry, i) => {
-    entries.push({ ...entry, cursor: first + i, env: envOf(entry), errmsg: errmsgOf(entry) });
+    entries.push({ ...entry, cursor: first + i, env: envOf(entry), appid: appidOf(entry), errmsg: errmsgOf(entry) });
   });
   const before = entries.length;
   entries = entries.filter((entry) => entry.cursor >= snap.oldest);
@@ -51,10 +51,31 @@ function optionsFor(select, values, label) {
   select.value = [...select.options].some((option) => option.value === current) ? current : '';
 }
 
-function matches(entry, errcode, env) {
+/** The token filter as the SHA-256 the journal keeps ('' for none): a whole token is hashed here, never sent. */
+let tokenHash = '';
+
+async function readTokenFilter() {
+  const text = $('#filter-token').value.trim();
+  if (text === '' || /^[0-9a-fA-F]{64}$/.test(text)) {
+    tokenHash = text.toLowerCase();
+  } else if (crypto.subtle) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+    tokenHash = [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  } else {
+    // crypto.subtle exists only in a secure context (https or localhost): ask for the hash instead.
+    tokenHash = text;
+    notify('This page cannot hash here (not https or localhost): paste the SHA-256 of the token instead.');
+  }
+  render();
+}
+
+/** The same keys GET /__mock/requests filters by: env, the token's SHA-256, the body's component_appid. */
+function matches(entry, errcode, env, appid) {
   if (errcode === 'errors' && entry.errcode === 0) return false;
   if (errcode && errcode !== 'errors' && outcomeOf(entry) !== errcode) return false;
   if (env && entry.env !== env) return false;
+  if (tokenHash && entry.access_token_sha256 !== tokenHash) return false;
+  if (appid && entry.appid !== appid) return false;
   return true;
 }
 
@@ -94,7 +115,8 @@ export function render() {
   const envSelect = $('#filter-env');
   optionsFor(errcodeSelect, [...new Set(entries.map(outcomeOf))].sort(), (value) => value);
   optionsFor(envSelect, [...new Set(entries.map((entry) => entry.env).filter(Boolean))].sort(), (value) => value);
-  const shown = entries.filter((entry) => matches(entry, errcodeSelect.value, envSelect.value)).reverse();
+  const appid = $('#filter-appid').value.trim();
+  const shown = entries.filter((entry) => matches(entry, errcodeSelect.value, envSelect.value, appid)).reverse();
   // New rows must not take the keyboard focus away from the row it is on.
   const focused = document.activeElement?.closest('#journal-table tr')?.dataset.cursor;
   $('#journal-table tbody').replaceChildren(...shown.map(row));
@@ -204,6 +226,8 @@ export function setupRequests() {
     for (const option of $(select).options) option.dataset.fixed = '';
     $(select).addEventListener('change', render);
   }
+  $('#filter-token').addEventListener('input', act(readTokenFilter));
+  $('#filter-appid').addEventListener('input', render);
   $('#try-curl').textContent =
     `curl -s -X POST '${location.origin}/componenttcb/getscflist?access_token=ACCESS_TOKEN' -d '{"env":"ENV_ID"}'`;
   $('#journal-table tbody').addEventListener('click', (event) => {
