@@ -76,7 +76,11 @@ export function apiRoute(
 
     let outcome = readError
       ? bodyReadFailure(readError, context)
-      : answer({ method: req.method, accessToken: token, body }, context);
+      : answer({ method: req.method, accessToken: token, body, query }, context);
+    // A scripted function's run: the answer waits, unless the client has gone.
+    if (outcome.waitMs && fault?.errcode === undefined && !transportFaultReason(fault)) {
+      await delay(outcome.waitMs, undefined, { signal: gone.signal }).catch(() => undefined);
+    }
     if (fault?.errcode !== undefined) {
       outcome = fail(context, fault.errcode, `fault: errcode ${fault.errcode}`, fault.errmsg);
     }
@@ -105,6 +109,7 @@ export function apiRoute(
       reason: transportReason ?? outcome.reason,
       ...(sent !== undefined ? { answer: sent } : {}),
       ...(clientClosedAt !== undefined ? { clientClosedAt } : {}),
+      ...(outcome.invocation ? { invocation: outcome.invocation } : {}),
     });
   };
 }

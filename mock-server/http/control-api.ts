@@ -4,10 +4,12 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import { CONTROL_PREFIX, DEFAULT_LIMIT, MAX_FAULTS, OPTION_RANGES, TICKET_VALID_S } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { buildOpenApi } from '../openapi.js';
+import { AuthorizersFull } from '../state/authorizer-registry.js';
 import {
   checkDepth,
   checkEnvData,
   checkMockData,
+  checkScript,
   checkTotalFunctions,
   DataError,
   describeJsonError,
@@ -18,6 +20,7 @@ import { checkFault } from '../state/fault-queue.js';
 import {
   describeErrors,
   isEnvId,
+  isMockAuthorizerAdd,
   isMockClockAdvance,
   isMockTicketPush,
   isTokenTable,
@@ -118,7 +121,7 @@ function requireBearer(token: string) {
  * @example app.use(CONTROL_PREFIX, controlRouter(context))
  */
 export function controlRouter(context: MockContext): Router {
-  const { store, journal, faults, settings, clock, registry, rids } = context;
+  const { store, journal, faults, settings, clock, registry, authorizers, rids } = context;
   const router = Router();
   if (settings.controlToken !== undefined) router.use(requireBearer(settings.controlToken));
   router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
@@ -146,7 +149,29 @@ export function controlRouter(context: MockContext): Router {
     const id = envIdParam(req);
     const env = store.getEnv(id);
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
-    res.json({ ...summary(env), functions: env.functions.map((fn) => fn.record) });
+    res.json({
+      ...summary(env),
+      functions: env.functions.map((fn) => fn.record),
+      scripts: Object.fromEntries(env.scripts),
+    });
+  });
+  // A function's script for invokecloudfunction: set (replacing one, its list starting over) or removed.
+  router.put('/envs/:env/functions/:name/script', (req, res) => {
+    const id = envIdParam(req);
+    const name = String(req.params.name);
+    const script = checked(() => checkScript(requireBody(req)), `script of ${name}`);
+    if (!store.setScript(id, name, script)) throw new ControlError(404, `env ${id} is not in the data`);
+    const env = store.getEnv(id) as EnvState;
+    res.json({ env: id, name, exists: store.getFunction(env, name) !== undefined, script });
+  });
+  router.delete('/envs/:env/functions/:name/script', (req, res) => {
+    const id = envIdParam(req);
+    const name = String(req.params.name);
+    const env = store.getEnv(id);
+    if (!env) throw new ControlError(404, `env ${id} is not in the data`);
+    if (!env.scripts.has(name)) throw new ControlError(404, `function ${name} of env ${id} has no script`);
+    store.setScript(id, name, undefined);
+    res.json({ deleted: name, env: id });
   });
   // One page as the API pages and searches it (the store's own listing), outside the API: no token,
   // no fault and no journal entry, and qbase-false envs list too.
@@ -235,6 +260,45 @@ export function controlRouter(context: MockContext): Router {
       component_appid: appid,
       valid_until: new Date(clock.now() + TICKET_VALID_S * 1000).toISOString(),
     });
+  });
+
+  router.get('/authorizers', (_req, res) => {
+    res.json(authorizers.list());
+  });
+  router.post('/components/:appid/authorizers', (req, res) => {
+    const appid = String(req.params.appid);
+    const body = requireBody(req);
+    if (!isMockAuthorizerAdd(body)) {
+      throw new ControlError(400, 'authorizer: not a valid authorizer', describeErrors(isMockAuthorizerAdd.errors));
+    }
+    const unknown = (body.envs ?? []).filter((env) => !store.getEnv(env));
+    if (unknown.length > 0) {
+      throw new ControlError(400, `authorizer: envs ${unknown.join(', ')} not in the data`, [
+        { path: 'envs', message: `${unknown.join(', ')} not in the data; add the env first` },
+      ]);
+    }
+    try {
+      res.status(201).json({ component_appid: appid, ...authorizers.add(appid, body) });
+    } catch (error) {
+      if (error instanceof AuthorizersFull) throw new ControlError(409, error.message);
+      throw error;
+    }
+  });
+
+  // The journal's invocations of cloud functions, oldest first: what each client sent as the event.
+  router.get('/invocations', (req, res) => {
+    const env = typeof req.query.env === 'string' ? req.query.env : undefined;
+    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
+    const invocations = journal
+      .snapshot()
+      .requests.filter(
+        (entry) =>
+          entry.invocation &&
+          (env === undefined || entry.invocation.env === env) &&
+          (name === undefined || entry.invocation.name === name),
+      )
+      .map(({ seq, time, errcode, duration_ms, invocation }) => ({ seq, time, errcode, duration_ms, ...invocation }));
+    res.json({ invocations });
   });
 
   router.post('/reset', (_req, res) => {

@@ -1,28 +1,54 @@
 // The last middlewares: paths the mock does not serve, and every error, answered without a stack trace.
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import { API_PATH_LIST, WECHAT_CONTENT_TYPE } from '../api-facts.js';
+import { API_PATH_LIST, API_PREFIXES, WECHAT_CONTENT_TYPE } from '../api-facts.js';
 import type { MockContext } from '../context.js';
+import { fail } from '../endpoints/request-rules.js';
 import { errorBody, makeRid } from '../error-codes.js';
+import { redactedUrl } from '../state/redaction.js';
 import { ControlError } from './control-api.js';
 
 /**
- * Answers a path the mock does not serve, and records it.
+ * Answers a path the mock does not serve, and records it: under the API's own prefixes (/cgi-bin/,
+ * /componenttcb/, /tcb/) as WeChat does, HTTP 200 `{"errcode":40066,"errmsg":"invalid url rid: …"}`
+ * (clients that take a JSON body without errcode for a success would take a 404 body for data);
+ * anywhere else a plain HTTP 404 naming the paths served.
  * @example app.use(notFound(context))
  */
 export function notFound(context: MockContext) {
   return (req: Request, res: Response) => {
     const started = performance.now();
-    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${API_PATH_LIST.join(', ')}`;
+    const seq = context.journal.nextSeq();
+    const time = new Date().toISOString();
+    const served = `this mock serves POST ${API_PATH_LIST.join(', ')}`;
+    const path = req.path.toLowerCase();
+    if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      const outcome = fail(context, 40066, `no such API: ${req.method} ${req.path}; ${served}`);
+      res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
+      res.end(outcome.body);
+      if (outcome.rid) {
+        context.rids.add(outcome.rid, {
+          invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
+          cost_in_ms: Math.round(performance.now() - started),
+          request_url: redactedUrl(req.path, req.query as Record<string, unknown>),
+          request_body: '',
+          response_body: outcome.body,
+          client_ip: req.socket.remoteAddress ?? '',
+        });
+      }
+      context.record(req, {
+        seq,
+        time,
+        started,
+        errcode: 40066,
+        status: 200,
+        reason: outcome.reason,
+        answer: outcome.body,
+      });
+      return;
+    }
+    const reason = `no such API: ${req.method} ${req.path}; ${served}`;
     const answer = JSON.stringify({ error: reason });
-    context.record(req, {
-      seq: context.journal.nextSeq(),
-      time: new Date().toISOString(),
-      started,
-      errcode: null,
-      status: 404,
-      reason,
-      answer,
-    });
+    context.record(req, { seq, time, started, errcode: null, status: 404, reason, answer });
     res.status(404).type('json').send(answer);
   };
 }

@@ -36,6 +36,7 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
         ? { client_closed_ms: roundMs(record.clientClosedAt - record.started) }
         : {}),
       ...(token !== undefined ? { access_token_sha256: createHash('sha256').update(token).digest('hex') } : {}),
+      ...(record.invocation ? { invocation: record.invocation } : {}),
     };
     // The log sees what the journal keeps: every text bounded.
     const kept = journal.record(entry);
