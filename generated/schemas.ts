@@ -387,9 +387,7 @@ export interface FunctionScriptStep {
   /**
    * The value the function returns, sent JSON-encoded as resp_data. A string "$event" anywhere in it is replaced by the event, and "$event.a.b" by that part of it (absent parts become null).
    */
-  result?: {
-    [k: string]: unknown;
-  };
+  result?: {} | unknown[] | string | number | boolean | null;
   /**
    * true: the function returns the event it was sent, unchanged.
    */

@@ -1,7 +1,7 @@
 // invokecloudfunction: the three token kinds, env and name, the event, the function's status and its script, the journal.
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { MockDataFile } from '../../../generated/schemas.js';
+import type { FunctionScript, MockDataFile } from '../../../generated/schemas.js';
 import { API_PATHS, INVOKE_TIMEOUT_MS, MAX_RESP_DATA_BYTES } from '../../../mock-server/api-facts.js';
 import { createApp, type MockApp } from '../../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
@@ -267,7 +267,7 @@ describe('a function run, as a pure function of its step', () => {
   });
 
   it('picks the step of each call, the last repeating', () => {
-    const script = [{ result: 1 }, { result: 2 }];
+    const script: FunctionScript = [{ result: 1 }, { result: 2 }];
     expect([0, 1, 2, 9].map((i) => stepFor(script, i))).toEqual([
       { result: 1 },
       { result: 2 },
