@@ -21,15 +21,11 @@ export type TokenState = "valid" | "expired" | "no-qbase";
  */
 export type FunctionScript = FunctionScriptStep | [FunctionScriptStep, ...FunctionScriptStep[]];
 /**
- * An env id: letters, digits, '-' and '_', starting with a letter or digit, at most 64 characters (so it is safe in a URL path).
- */
-export type EnvId = string;
-/**
  * The envs this app owns: its authorizer_access_token invokes functions in these only (-501007 elsewhere). Absent: every env of the data.
  *
  * @maxItems 1000
  */
-export type Envs = EnvId[];
+export type Envs = string[];
 /**
  * Any HTTP 200 body of describeenvs: a success (errcode 0) or a WeChat error (errcode != 0).
  */
@@ -579,7 +575,7 @@ export interface ContractExpectation {
   http_status?: number;
 }
 /**
- * A file of contract flows: cases of one or more steps over any endpoint of the mock (the component token, describeenvs, getscflist, rid/get), with the mock's clock, ticket pushes and faults between calls. Every call step says what a faithful server answers. Strings "$TOKEN" and "$ENV" are replaced by the access token and env in use, "$ISSUED_TOKEN" by the last component_access_token answered in the flow ("$ISSUED_TOKEN_1" the first, and so on), "$RID" by the rid of the last error answered.
+ * A file of contract flows: cases of one or more steps over any endpoint of the mock (the component and authorizer tokens, describeenvs, getscflist, invokecloudfunction, rid/get, unknown paths), with the mock's clock, ticket pushes and faults between calls. Every call step says what a faithful server answers. Strings "$TOKEN" and "$ENV" are replaced by the access token and env in use, "$ISSUED_TOKEN" by the last component_access_token answered in the flow ("$ISSUED_TOKEN_1" the first, and so on), "$AUTHORIZER_TOKEN" likewise by the last authorizer_access_token, "$RID" by the rid of the last error answered.
  */
 export interface ContractFlowFile {
   $schema?: string;
@@ -681,13 +677,18 @@ export interface ContractFlowStep {
  */
 export interface ContractFlowCall {
   /**
-   * The endpoint.
+   * The endpoint, or a path under the API's prefixes that WeChat does not serve (answered 40066 invalid url).
    */
   path:
-    | "/componenttcb/getscflist"
-    | "/componenttcb/describeenvs"
-    | "/cgi-bin/component/api_component_token"
-    | "/cgi-bin/openapi/rid/get";
+    | (
+        | "/componenttcb/getscflist"
+        | "/componenttcb/describeenvs"
+        | "/cgi-bin/component/api_component_token"
+        | "/cgi-bin/openapi/rid/get"
+        | "/cgi-bin/component/api_authorizer_token"
+        | "/tcb/invokecloudfunction"
+      )
+    | string;
   /**
    * Default POST.
    */
@@ -710,7 +711,7 @@ export interface ContractFlowCall {
   raw_body?: string;
 }
 /**
- * What the call must answer: HTTP 200 with this errcode (0: a success valid against the endpoint's success schema; for api_component_token a success carries no errcode).
+ * What the call must answer: HTTP 200 with this errcode (0: a success valid against the endpoint's success schema; for api_component_token and api_authorizer_token a success carries no errcode).
  */
 export interface ContractFlowExpectation {
   errcode: number;

@@ -213,6 +213,14 @@ export const AUTHORIZER_TOKEN_QUERY_KEYS: readonly string[] = ['access_token', '
 export const INVOKE_TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'cloudbase_access_token'];
 
 /**
+ * Every query key that carries a token on some endpoint: the journal, the log and rid/get cut their values short.
+ * @example SECRET_QUERY_KEYS.includes('cloudbase_access_token') // true
+ */
+export const SECRET_QUERY_KEYS: readonly string[] = [
+  ...new Set([...TOKEN_QUERY_KEYS, ...AUTHORIZER_TOKEN_QUERY_KEYS, ...INVOKE_TOKEN_QUERY_KEYS]),
+];
+
+/**
  * The path of getCloudFunctionList, as on api.weixin.qq.com.
  * @example `${mock.url}${GETSCFLIST_PATH}?access_token=t`
  */

@@ -1,12 +1,13 @@
 // Redaction: tokens, secrets and tickets cut short wherever a request is shown (journal, log, rid/get).
-import { TOKEN_QUERY_KEYS } from '../api-facts.js';
+import { SECRET_QUERY_KEYS } from '../api-facts.js';
 import { cutText, JOURNAL_BODY_CHARS } from './journal.js';
 
-/** Keys whose values are secrets in a body: tokens, the platform's secret and its ticket. */
+/** Keys whose values are secrets in a body: tokens, the platform's secret and its ticket, an authorizer's refresh token. */
 const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
-  ...TOKEN_QUERY_KEYS,
+  ...SECRET_QUERY_KEYS,
   'component_appsecret',
   'component_verify_ticket',
+  'authorizer_refresh_token',
 ]);
 
 /**
@@ -26,7 +27,7 @@ export function redactedUrl(path: string, query: Record<string, unknown>): strin
   for (const [key, value] of Object.entries(query)) {
     for (const item of Array.isArray(value) ? value : [value]) {
       const text = String(item);
-      const shown = TOKEN_QUERY_KEYS.includes(key) ? redactToken(text) : encodeURIComponent(text);
+      const shown = SECRET_QUERY_KEYS.includes(key) ? redactToken(text) : encodeURIComponent(text);
       pairs.push(`${encodeURIComponent(key)}=${shown}`);
     }
   }
@@ -46,7 +47,7 @@ export function redactQuery(query: Record<string, unknown>): Record<string, stri
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(query)) {
     const text = Array.isArray(value) ? value.map(String) : String(value);
-    if (!TOKEN_QUERY_KEYS.includes(key)) defineData(out, key, text);
+    if (!SECRET_QUERY_KEYS.includes(key)) defineData(out, key, text);
     else defineData(out, key, Array.isArray(text) ? text.map(redactToken) : redactToken(text));
   }
   return out;

@@ -62,6 +62,13 @@ describe('POST /cgi-bin/component/api_authorizer_token', () => {
     expect(answer.authorizer_access_token).not.toBe(token);
   });
 
+  it('keeps the refresh token sent cut short in the journal', async () => {
+    await authorizerToken(app, token);
+    const entries = (await request(app).get('/__mock/requests')).body.requests;
+    expect(entries.at(-1).body).not.toContain(REFRESH);
+    expect(entries.at(-1).body).toContain('"authorizer_refresh_token":"refres…"');
+  });
+
   it('reads the component token from access_token as well (the newer page)', async () => {
     expect((await authorizerToken(app, token, GRANT, 'access_token')).authorizer_access_token).toBeDefined();
   });

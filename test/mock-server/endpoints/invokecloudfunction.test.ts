@@ -140,8 +140,10 @@ describe('POST /tcb/invokecloudfunction', () => {
     );
   });
 
-  it('reads the token from cloudbase_access_token too', async () => {
+  it('reads the token from cloudbase_access_token too, and the journal keeps it cut short', async () => {
     expect((await invoke(app, 'cloudbase_access_token=tok-valid&env=prod-1&name=hello')).errcode).toBe(0);
+    const [entry] = (await request(app).get('/__mock/requests')).body.requests;
+    expect(entry.query.cloudbase_access_token).toBe('tok-…');
   });
 
   it('accepts a component token, whatever the token table lists', async () => {
