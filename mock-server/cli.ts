@@ -220,13 +220,14 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const componentCount = mock.registry.appids().length;
   const dashboard = `${mock.url}${CONTROL_PREFIX}/`;
   const control = mock.settings.control
-    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
+    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, invocations, envs, tokens, authorizers, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
     : 'off (--no-control)';
   logger.banner(
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
       `  API:     POST ${mock.url}${API_PATHS.getscflist}?access_token=…`,
-      `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet}`,
+      `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet},`,
+      `           ${API_PATHS.authorizerToken}, ${API_PATHS.invokeCloudFunction}`,
       `  envs:    ${describeEnvs(mock)}`,
       `  tokens:  ${tokenCount === 0 ? 'any non-empty access_token is accepted' : `${tokenCount} listed in the data`}`,
       `  components: ${componentCount === 0 ? 'any appid, secret and ticket get a token' : `${componentCount} listed in the data`}`,
