@@ -1,10 +1,10 @@
 // The last middlewares: paths the mock does not serve, and every error, answered without a stack trace.
-import type { ErrorRequestHandler, Request, Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { API_PATH_LIST, API_PREFIXES, WECHAT_CONTENT_TYPE } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { fail } from '../endpoints/request-rules.js';
 import { errorBody, makeRid } from '../error-codes.js';
-import { redactedUrl } from '../state/redaction.js';
+import { keptBody, redactedUrl } from '../state/redaction.js';
 import { ControlError } from './control-api.js';
 
 /**
@@ -15,13 +15,22 @@ import { ControlError } from './control-api.js';
  * @example app.use(notFound(context))
  */
 export function notFound(context: MockContext) {
-  return (req: Request, res: Response) => {
+  // Read as the API route reads bodies, so rid/get and the journal show what was sent.
+  const readBody = express.raw({ type: () => true, limit: context.settings.bodyLimit });
+  return async (req: Request, res: Response) => {
     const started = performance.now();
     const seq = context.journal.nextSeq();
     const time = new Date().toISOString();
     const served = `this mock serves POST ${API_PATH_LIST.join(', ')}`;
     const path = req.path.toLowerCase();
     if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      // A body too large or cut off is left unread: the answer is 40066 all the same.
+      if (!(Number(req.headers['content-length']) > context.settings.bodyLimit)) {
+        await new Promise<unknown>((resolve) => readBody(req, res, resolve));
+      } else {
+        res.setHeader('Connection', 'close');
+      }
+      const body = Buffer.isBuffer(req.body) ? req.body : undefined;
       const outcome = fail(context, 40066, `no such API: ${req.method} ${req.path}; ${served}`);
       res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
       res.end(outcome.body);
@@ -30,7 +39,7 @@ export function notFound(context: MockContext) {
           invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
           cost_in_ms: Math.round(performance.now() - started),
           request_url: redactedUrl(req.path, req.query as Record<string, unknown>),
-          request_body: '',
+          request_body: body === undefined ? '' : keptBody(body),
           response_body: outcome.body,
           client_ip: req.socket.remoteAddress ?? '',
         });
@@ -39,6 +48,7 @@ export function notFound(context: MockContext) {
         seq,
         time,
         started,
+        body,
         errcode: 40066,
         status: 200,
         reason: outcome.reason,

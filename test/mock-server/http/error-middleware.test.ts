@@ -38,6 +38,8 @@ describe('a path the mock does not serve', () => {
     const found = JSON.parse((await request(app).post(`${API_PATHS.ridGet}?access_token=t`).send({ rid })).text);
     expect(found.request.request_url).not.toContain('secret-token-1');
     expect(found.request.response_body).toContain('40066');
+    expect(found.request.request_body).toBe('{}');
+    expect(entry.body).toBe('{}');
   });
 
   it.each(['/', '/v1/cgi-bin/token', '/cgi-binx/token', '/favicon.ico'])(
