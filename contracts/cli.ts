@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
 import { CannotRunError } from './client/adapter.js';
+import { INVOKE_CASES, invokeCall, runInvokeContract } from './client/invoke-client.js';
 import { processClient } from './client/process-client.js';
 import { clientTimings } from './client/timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './client/token-lifecycle.js';
@@ -38,6 +39,13 @@ Options:
   --env ENV            an env on the server (needed without the control API)
   --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
   --max-requests N     most requests to send (default 60, or 2000 to a server on loopback)
+  --invoke             run the invoke cases (GSL-CALLFN-*) instead: COMMAND reads {"env", "name",
+                       "event"} on stdin and gets WECHAT_COMPONENT_APPID,
+                       WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and
+                       WECHAT_AUTHORIZER_REFRESH_TOKEN; it must get the authorizer token from
+                       api_authorizer_token, cache it, send env and name in the query and the
+                       event as the body, print the function's result (resp_data decoded), and
+                       on 40001 or 42001 fetch a new token once and retry once
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -201,6 +209,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       'run-timeout-ms': { type: 'string' },
       strict: { type: 'boolean' },
       'token-lifecycle': { type: 'boolean' },
+      invoke: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -215,13 +224,28 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     );
   }
   const reporter = reporterOf(values.reporter);
-  checkCaseIds(
-    values.case,
-    LIFECYCLE_CASES.map((c) => c.id),
-  );
+  checkCaseIds(values.case, [...LIFECYCLE_CASES.map((c) => c.id), ...INVOKE_CASES.map((c) => c.id)]);
   const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
   const runTimeoutMs =
     parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ?? clientTimings(timeoutMs).callLimitMs;
+  const invokeIds = new Set(INVOKE_CASES.map((c) => c.id));
+  const askedInvoke = values.case?.filter((id) => invokeIds.has(id)) ?? [];
+  if (values.invoke) {
+    if (values['token-lifecycle']) throw new UsageError('--invoke runs on its own: not with --token-lifecycle');
+    const other = values.case?.filter((id) => !invokeIds.has(id)) ?? [];
+    if (other.length > 0) throw new UsageError(`${other.join(', ')}: only the invoke cases run with --invoke`);
+    const invoker = processClient(command, commandArgs, { runTimeoutMs });
+    try {
+      const results = await runInvokeContract(invokeCall(invoker), { cases: values.case, timeoutMs });
+      return report(`wechat-scf-kit verify-client --invoke ${command}`, results, reporter, values.output);
+    } catch (error) {
+      if (error instanceof CannotRunError) throw new UsageError(error.message);
+      throw error;
+    } finally {
+      await invoker.close?.();
+    }
+  }
+  if (askedInvoke.length > 0) throw new UsageError(`${askedInvoke.join(', ')}: invoke cases run only with --invoke`);
   const lifecycle = values['token-lifecycle'] ?? false;
   const lifecycleIds = new Set(LIFECYCLE_CASES.map((c) => c.id));
   const asked = values.case?.filter((id) => lifecycleIds.has(id)) ?? [];

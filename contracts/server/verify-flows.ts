@@ -1,6 +1,6 @@
 // The server kit's flows stage: runs each flow's steps against the server and judges them.
 import type { ContractFlowCall } from '../../generated/schemas.js';
-import { API_PATHS } from '../../mock-server/api-facts.js';
+import { API_PATH_LIST, API_PATHS } from '../../mock-server/api-facts.js';
 import { checkFlowBody, fill, flowState, type LoadedFlow, loadFlows, needsControl, ridOf } from '../flows.js';
 import { type RawRequest, type RawResponse, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
@@ -59,9 +59,14 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
   const base = { id: flow.id, title: flow.title };
   const vars: Record<string, string> = { ...options.vars };
   const issued: string[] = [];
+  const authorized: string[] = [];
   const rids: string[] = [];
   const done = (result: Omit<CaseResult, 'durationMs'>): CaseResult =>
-    redactResult({ ...result, durationMs: Math.round(performance.now() - started) }, [options.vars.TOKEN, ...issued]);
+    redactResult({ ...result, durationMs: Math.round(performance.now() - started) }, [
+      options.vars.TOKEN,
+      ...issued,
+      ...authorized,
+    ]);
   try {
     if (options.controlApi) {
       // A fresh start for every flow: real time, no issued tokens or pushed tickets, no faults.
@@ -116,6 +121,12 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
       vars.ISSUED_TOKEN = token;
       vars[`ISSUED_TOKEN_${issued.length}`] = token;
     }
+    const authorizerToken = (body as { authorizer_access_token?: unknown }).authorizer_access_token;
+    if (typeof authorizerToken === 'string') {
+      authorized.push(authorizerToken);
+      vars.AUTHORIZER_TOKEN = authorizerToken;
+      vars[`AUTHORIZER_TOKEN_${authorized.length}`] = authorizerToken;
+    }
     const rid = ridOf(body);
     if (rid) {
       rids.push(rid);
@@ -150,10 +161,15 @@ export async function verifyFlows(options: FlowRunOptions): Promise<CaseResult[]
   return results;
 }
 
-/** The endpoints a flow calls, other than getscflist (which every server under test serves). */
+/**
+ * The endpoints a flow calls, other than getscflist (which every server under test serves). A path
+ * the API does not serve (a 40066 flow) is not one: a server answering it with a 404 fails that flow.
+ */
 function endpointsOf(flow: LoadedFlow): string[] {
   const paths = flow.steps.flatMap((step) => (step.call ? [step.call.path] : []));
-  return [...new Set(paths)].filter((path) => path !== API_PATHS.getscflist);
+  return [...new Set(paths)].filter(
+    (path) => path !== API_PATHS.getscflist && (API_PATH_LIST as readonly string[]).includes(path),
+  );
 }
 
 /**
