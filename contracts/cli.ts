@@ -39,13 +39,6 @@ Options:
   --env ENV            an env on the server (needed without the control API)
   --control-token T    the mock's --control-token: sent as Authorization: Bearer T to /__mock/
   --max-requests N     most requests to send (default 60, or 2000 to a server on loopback)
-  --invoke             run the invoke cases (GSL-CALLFN-*) instead: COMMAND reads {"env", "name",
-                       "event"} on stdin and gets WECHAT_COMPONENT_APPID,
-                       WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and
-                       WECHAT_AUTHORIZER_REFRESH_TOKEN; it must get the authorizer token from
-                       api_authorizer_token, cache it, send env and name in the query and the
-                       event as the body, print the function's result (resp_data decoded), and
-                       on 40001 or 42001 fetch a new token once and retry once
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -81,6 +74,13 @@ Options:
                        api_component_token, cache it from call to call, and on 40001 or 42001
                        fetch a new one once and retry once, never looping (each case gives
                        another appid and a TMPDIR of its own)
+  --invoke             run the invoke cases (GSL-CALLFN-*) instead: COMMAND reads {"env", "name",
+                       "event"} on stdin and gets WECHAT_COMPONENT_APPID,
+                       WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and
+                       WECHAT_AUTHORIZER_REFRESH_TOKEN; it must get the authorizer token from
+                       api_authorizer_token, cache it, send env and name in the query and the
+                       event as the body, print the function's result (resp_data decoded), and
+                       on 40001 or 42001 fetch a new token once and retry once
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
