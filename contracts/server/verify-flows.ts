@@ -180,7 +180,12 @@ function endpointsOf(flow: LoadedFlow): string[] {
  */
 async function findMissing(flows: readonly LoadedFlow[], options: FlowRunOptions): Promise<Map<string, string>> {
   const missing = new Map<string, string>();
-  for (const path of new Set(flows.flatMap(endpointsOf))) {
+  const unknownPathFlows = flows.some(callsUnknownPath);
+  // For the 40066 flows every other endpoint is probed: they are judged only on a server that serves more than getscflist.
+  const probed = unknownPathFlows
+    ? API_PATH_LIST.filter((path) => path !== API_PATHS.getscflist)
+    : [...new Set(flows.flatMap(endpointsOf))];
+  for (const path of probed) {
     const res = await options.send({
       method: 'POST',
       url: new URL(path, options.baseUrl).toString(),
@@ -189,6 +194,12 @@ async function findMissing(flows: readonly LoadedFlow[], options: FlowRunOptions
     });
     if (res.kind === 'answer' && res.status === 404)
       missing.set(path, `the server does not serve POST ${path} (HTTP 404 to a probe), so its flows are not checked`);
+  }
+  if (unknownPathFlows && probed.every((path) => missing.has(path))) {
+    missing.set(
+      UNKNOWN_PATHS,
+      'the server serves getscflist alone (HTTP 404 to a probe of every other endpoint), so its answer for paths WeChat does not serve is not checked',
+    );
   }
   if (options.controlApi && flows.some((flow) => flow.steps.some((step) => step.advance_s !== undefined))) {
     try {
@@ -203,8 +214,17 @@ async function findMissing(flows: readonly LoadedFlow[], options: FlowRunOptions
   return missing;
 }
 
+/** The key of `missing` for the flows that call a path the API does not serve. */
+const UNKNOWN_PATHS = 'unknown paths';
+
+/** True for a flow that calls a path the API does not serve (a 40066 flow). */
+function callsUnknownPath(flow: LoadedFlow): boolean {
+  return flow.steps.some((step) => step.call && !(API_PATH_LIST as readonly string[]).includes(step.call.path));
+}
+
 function missingFor(flow: LoadedFlow, missing: ReadonlyMap<string, string>): string | undefined {
   for (const path of endpointsOf(flow)) if (missing.has(path)) return missing.get(path);
+  if (callsUnknownPath(flow) && missing.has(UNKNOWN_PATHS)) return missing.get(UNKNOWN_PATHS);
   if (flow.steps.some((step) => step.advance_s !== undefined)) return missing.get('clock');
   return undefined;
 }
