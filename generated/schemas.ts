@@ -375,6 +375,14 @@ export interface FunctionSeed {
       )
     | string;
   status_reason?: StatusReasonList;
+  /**
+   * Shorthand for the env's scripts: what invokecloudfunction returns for this function (any JSON), as scripts.NAME = {"result": …}. A script in scripts wins.
+   */
+  result?: {} | unknown[] | string | number | boolean | null;
+  /**
+   * Shorthand for the env's scripts: invokecloudfunction answers -504002 with this message, as scripts.NAME = {"error": …}. Not with result. A script in scripts wins.
+   */
+  error?: string;
 }
 /**
  * One call's behaviour: at most one of result, echo and error (none: the echo result), with an optional delay. A delay past the 5-second limit answers -504003 after 5 s.

@@ -29,6 +29,12 @@ function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
   const first = new Map<string, number>();
   const issues: ValidationIssue[] = [];
   env.functions?.forEach((fn, index) => {
+    if (fn.error !== undefined && Object.hasOwn(fn, 'result')) {
+      issues.push({
+        path: `${prefix}functions[${index}].error`,
+        message: 'cannot be combined with result; a function returns a result or throws',
+      });
+    }
     const seen = first.get(fn.name);
     if (seen === undefined) first.set(fn.name, index);
     else

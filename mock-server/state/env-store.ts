@@ -136,6 +136,12 @@ export class Store {
     const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
     const info = fakeEnvInfo(this.#seed, id, env);
     const scripts = new Map(Object.entries(env.scripts ?? {}));
+    // A listed function's own result or error is the shorthand of a one-step script; scripts wins.
+    for (const fn of env.functions ?? []) {
+      if (scripts.has(fn.name)) continue;
+      if (fn.error !== undefined) scripts.set(fn.name, { error: fn.error });
+      else if (Object.hasOwn(fn, 'result')) scripts.set(fn.name, { result: fn.result });
+    }
     return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info, scripts, calls: new Map() };
   }
 

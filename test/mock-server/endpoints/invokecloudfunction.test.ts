@@ -214,6 +214,39 @@ describe('POST /tcb/invokecloudfunction', () => {
     expect((await invoke(app, at('hello'))).errcode).toBe(0);
   });
 
+  it("takes a listed function's own result or error as a one-step script, a script of the same name winning", async () => {
+    const short = createApp({
+      rid: false,
+      data: {
+        envs: {
+          'e-1': {
+            functions: [
+              { name: 'r', status: 'Active', result: { paid: true } },
+              { name: 'x', status: 'Active', error: 'boom' },
+              { name: 's', status: 'Active', result: 'shorthand' },
+            ],
+            scripts: { s: { result: 'script wins' } },
+          },
+        },
+      },
+    });
+    const at = (name: string) => `access_token=t&env=e-1&name=${name}`;
+    expect(JSON.parse((await invoke(short, at('r'))).resp_data)).toEqual({ paid: true });
+    expect((await invoke(short, at('x'))).errcode).toBe(-504002);
+    expect(JSON.parse((await invoke(short, at('s'))).resp_data)).toBe('script wins');
+    expect((await request(short).get('/__mock/envs/e-1')).body.functions.map((f: object) => Object.keys(f))).toEqual(
+      Array(3).fill(['mod_time', 'add_time', 'runtime', 'name', 'status', 'status_reason']),
+    );
+  });
+
+  it('refuses a function given both a result and an error, naming the path', async () => {
+    const res = await request(app)
+      .put('/__mock/envs/e-2')
+      .send({ functions: [{ name: 'f', result: 1, error: 'x' }] });
+    expect(res.status).toBe(400);
+    expect(res.body.issues[0]).toMatchObject({ path: 'functions[0].error' });
+  });
+
   it('refuses a data file whose script gives two kinds in one step, naming the path', async () => {
     const res = await request(app)
       .put('/__mock/data')
