@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { CouldNotRunError, parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
 import { CannotRunError } from './client/adapter.js';
+import { INVOKE_CASES, invokeCall, runInvokeContract } from './client/invoke-client.js';
 import { processClient } from './client/process-client.js';
 import { clientTimings } from './client/timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleContract } from './client/token-lifecycle.js';
@@ -90,6 +91,13 @@ Options:
                        fetch a new one once and retry once, never looping (each case gives
                        another appid and a TMPDIR of its own)
   --pass-env NAME      also pass this variable of the kit's environment to COMMAND (repeatable)
+  --invoke             run the invoke cases (GSL-CALLFN-*) instead: COMMAND reads {"env", "name",
+                       "event"} on stdin and gets WECHAT_COMPONENT_APPID,
+                       WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and
+                       WECHAT_AUTHORIZER_REFRESH_TOKEN; it must get the authorizer token from
+                       api_authorizer_token, cache it, send env and name in the query and the
+                       event as the body, print the function's result (resp_data decoded), and
+                       on 40001 or 42001 fetch a new token once and retry once
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -260,6 +268,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       strict: { type: 'boolean' },
       'token-lifecycle': { type: 'boolean' },
       'pass-env': { type: 'string', multiple: true },
+      invoke: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -274,13 +283,19 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     );
   }
   const reporter = reporterOf(values.reporter);
-  checkCaseIds(
-    values.case,
-    LIFECYCLE_CASES.map((c) => c.id),
-  );
+  checkCaseIds(values.case, [...LIFECYCLE_CASES.map((c) => c.id), ...INVOKE_CASES.map((c) => c.id)]);
   const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
   const runTimeoutMs =
     parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ?? clientTimings(timeoutMs).callLimitMs;
+  const invokeIds = new Set(INVOKE_CASES.map((c) => c.id));
+  const askedInvoke = values.case?.filter((id) => invokeIds.has(id)) ?? [];
+  if (values.invoke) {
+    if (values['token-lifecycle']) throw new UsageError('--invoke runs on its own: not with --token-lifecycle');
+    const other = values.case?.filter((id) => !invokeIds.has(id)) ?? [];
+    if (other.length > 0) throw new UsageError(`${other.join(', ')}: only the invoke cases run with --invoke`);
+  }
+  if (askedInvoke.length > 0 && !values.invoke)
+    throw new UsageError(`${askedInvoke.join(', ')}: invoke cases run only with --invoke`);
   const lifecycle = values['token-lifecycle'] ?? false;
   const lifecycleIds = new Set(LIFECYCLE_CASES.map((c) => c.id));
   const asked = values.case?.filter((id) => lifecycleIds.has(id)) ?? [];
@@ -304,11 +319,15 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => process.exit(signals[signal as keyof typeof signals]);
   for (const signal of Object.keys(signals)) process.on(signal, onSignal);
   try {
-    if (standardAsked) {
-      results = await runClientContract(invoker, { cases: values.case, timeoutMs, strict: values.strict ?? false });
-    }
-    if (lifecycle) {
-      results.push(...(await runLifecycleContract(lifecycleCall(invoker), { cases: values.case, timeoutMs })));
+    if (values.invoke) {
+      results = await runInvokeContract(invokeCall(invoker), { cases: values.case, timeoutMs });
+    } else {
+      if (standardAsked) {
+        results = await runClientContract(invoker, { cases: values.case, timeoutMs, strict: values.strict ?? false });
+      }
+      if (lifecycle) {
+        results.push(...(await runLifecycleContract(lifecycleCall(invoker), { cases: values.case, timeoutMs })));
+      }
     }
   } catch (error) {
     if (error instanceof CannotRunError) throw new CouldNotRunError(error.message);
@@ -317,5 +336,8 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     await invoker.close?.();
     for (const signal of Object.keys(signals)) process.off(signal, onSignal);
   }
-  return report(`wechat-scf-kit verify-client ${command}`, results, reporter, values.output);
+  const title = values.invoke
+    ? `wechat-scf-kit verify-client --invoke ${command}`
+    : `wechat-scf-kit verify-client ${command}`;
+  return report(title, results, reporter, values.output);
 }

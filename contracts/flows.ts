@@ -1,32 +1,40 @@
-// The multi-step flows of contracts/flows/*.json (token, describeenvs, rid/get): loaded, checked, and their steps judged.
+// The multi-step flows of contracts/flows/*.json (tokens, describeenvs, rid/get, invoke, unknown paths): loaded, checked, and their steps judged.
 import type { ContractFlow, ContractFlowExpectation, MockDataFile } from '../generated/schemas.js';
-import { API_PATHS } from '../mock-server/api-facts.js';
+import { API_PATH_LIST, API_PATHS } from '../mock-server/api-facts.js';
 import {
   describeErrors,
   formatIssues,
+  isAuthorizerTokenSuccess,
   isComponentTokenSuccess,
   isContractFlowFile,
   isDescribeEnvsSuccess,
   isGetScfListSuccess,
+  isInvokeCloudFunctionSuccess,
   isRidGetSuccess,
   isWechatError,
   type Validator,
 } from '../mock-server/validation.js';
 import { checkErrmsg } from './expectations.js';
+import authorizers from './flows/authorizers.json' with { type: 'json' };
 import envs from './flows/envs.json' with { type: 'json' };
+import invoke from './flows/invoke.json' with { type: 'json' };
 import keys from './flows/keys.json' with { type: 'json' };
 import rids from './flows/rids.json' with { type: 'json' };
 import tokens from './flows/tokens.json' with { type: 'json' };
+import unknownPaths from './flows/unknown-paths.json' with { type: 'json' };
 
 /**
  * The flow files shipped in contracts/flows/, by file name.
- * @example Object.keys(FLOW_FILES) // ['tokens.json', 'keys.json', 'envs.json', 'rids.json']
+ * @example Object.keys(FLOW_FILES) // ['tokens.json', 'keys.json', 'envs.json', 'rids.json', 'authorizers.json', …]
  */
 export const FLOW_FILES: Record<string, unknown> = {
   'tokens.json': tokens,
   'keys.json': keys,
   'envs.json': envs,
   'rids.json': rids,
+  'authorizers.json': authorizers,
+  'invoke.json': invoke,
+  'unknown-paths.json': unknownPaths,
 };
 
 /** A flow with its file's default state applied. */
@@ -54,6 +62,8 @@ export function checkFlowFile(file: string, value: unknown): LoadedFlow[] {
       if (step.call?.body !== undefined && step.call.raw_body !== undefined)
         throw new Error(`${where}: call has both body and raw_body`);
       if (step.each_listed_env && !step.call) throw new Error(`${where}: each_listed_env goes with a call`);
+      if (step.call && !(API_PATH_LIST as readonly string[]).includes(step.call.path) && step.expect?.errcode !== 40066)
+        throw new Error(`${where}: ${step.call.path} is not a path the API serves, so it answers 40066`);
     });
     if (flow.portable && flow.steps.some((step) => !step.call))
       throw new Error(`${file}: flows[${index}] (${flow.id}): a portable flow has only call steps`);
@@ -114,7 +124,12 @@ const SUCCESS: Record<string, Validator<unknown>> = {
   [API_PATHS.describeenvs]: isDescribeEnvsSuccess,
   [API_PATHS.componentToken]: isComponentTokenSuccess,
   [API_PATHS.ridGet]: isRidGetSuccess,
+  [API_PATHS.authorizerToken]: isAuthorizerTokenSuccess,
+  [API_PATHS.invokeCloudFunction]: isInvokeCloudFunctionSuccess,
 };
+
+/** The endpoints whose success carries no errcode, as upstream documents them. */
+const NO_ERRCODE_SUCCESS: readonly string[] = [API_PATHS.componentToken, API_PATHS.authorizerToken];
 
 const RID_SUFFIX = / rid: ([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})$/;
 const show = (value: unknown) => JSON.stringify(value);
@@ -166,7 +181,7 @@ export function checkFlowBody(
     return [`the body is ${show(body)}, not a JSON object`];
   const { errcode } = body as { errcode?: unknown };
   if (typeof errcode === 'string') return [`errcode is the string ${show(errcode)}; WeChat sends a number`];
-  const tokenSuccess = path === API_PATHS.componentToken && errcode === undefined;
+  const tokenSuccess = NO_ERRCODE_SUCCESS.includes(path) && errcode === undefined;
   if (typeof errcode !== 'number' && !tokenSuccess) return ['the body has no numeric errcode'];
   const answered = tokenSuccess ? 0 : (errcode as number);
   const problems: string[] = [];

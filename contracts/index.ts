@@ -8,6 +8,7 @@
  */
 export { CASE_FILES, type CaseVariables, checkCaseFile, isPortable, type LoadedCase, loadCases } from './cases.js';
 export {
+  type AuthorizerCredentials,
   CannotRunError,
   type ClientContext,
   type ClientInvoker,
@@ -16,6 +17,16 @@ export {
   type ComponentCredentials,
 } from './client/adapter.js';
 export { CLIENT_VARIABLES, clientCases } from './client/call-plan.js';
+export {
+  INVOKE_CASES,
+  type InvokeCall,
+  type InvokeCase,
+  type InvokeContext,
+  type InvokeParams,
+  invokeCall,
+  runInvokeCase,
+  runInvokeContract,
+} from './client/invoke-client.js';
 export { type ProcessClientOptions, parseClientOutput, processClient } from './client/process-client.js';
 export { clientTimings, MAX_RETRIES } from './client/timing.js';
 export {

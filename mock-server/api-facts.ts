@@ -14,6 +14,8 @@ export const API_PATHS = {
   describeenvs: '/componenttcb/describeenvs',
   componentToken: '/cgi-bin/component/api_component_token',
   ridGet: '/cgi-bin/openapi/rid/get',
+  authorizerToken: '/cgi-bin/component/api_authorizer_token',
+  invokeCloudFunction: '/tcb/invokecloudfunction',
 } as const;
 
 /** One of the API's paths. */
@@ -24,6 +26,16 @@ export type ApiPath = (typeof API_PATHS)[keyof typeof API_PATHS];
  * @example API_PATH_LIST.includes('/componenttcb/getscflist') // true
  */
 export const API_PATH_LIST: readonly ApiPath[] = Object.values(API_PATHS);
+
+/**
+ * The first segments of the API's own paths: a path under one of them that the mock does not
+ * serve answers WeChat's 40066 invalid url (HTTP 200), as the real servers document it; any other
+ * unknown path gets a plain HTTP 404. /__mock/ is not among them: it keeps its own answers.
+ * @example API_PREFIXES.some((prefix) => '/cgi-bin/component/api_query_auth'.startsWith(prefix)) // true
+ */
+export const API_PREFIXES: readonly string[] = [
+  ...new Set(API_PATH_LIST.map((path) => path.slice(0, path.indexOf('/', 1) + 1))),
+];
 
 /**
  * The real servers' Content-Type, `encoding=` and all (set with setHeader so Express adds no charset).
@@ -43,6 +55,42 @@ export const TOKEN_EXPIRES_S = 7200;
  * @example previous.cutAt === now + TOKEN_OVERLAP_S * 1000
  */
 export const TOKEN_OVERLAP_S = 300;
+
+/**
+ * An authorizer_access_token lives 7,200 s (documented upstream: 有效期为 2 小时); a newer one for
+ * the same authorizer of the same component leaves the previous one TOKEN_OVERLAP_S, as component
+ * tokens do.
+ * @example issued.expires_in === AUTHORIZER_TOKEN_EXPIRES_S
+ */
+export const AUTHORIZER_TOKEN_EXPIRES_S = 7200;
+
+/**
+ * Most authorizers the mock holds across components (data file and control API together), so
+ * that POST /__mock/components/:appid/authorizers in a loop cannot grow the mock without bound.
+ * @example authorizers.count() < MAX_AUTHORIZERS
+ */
+export const MAX_AUTHORIZERS = 10_000;
+
+/**
+ * invokecloudfunction gives up on a function after 5 s (documented upstream: 通过 HTTP API 触发云函数
+ * 的超时时间为 5s); a scripted delay past it answers the timeout errcode after waiting this long.
+ * @example script.delay_ms > INVOKE_TIMEOUT_MS // answered -504003 after INVOKE_TIMEOUT_MS
+ */
+export const INVOKE_TIMEOUT_MS = 5000;
+
+/**
+ * Longest scripted delay a function takes (data file or control API): past INVOKE_TIMEOUT_MS it
+ * only decides that the call times out, so longer would change nothing.
+ * @example script.delay_ms <= MAX_SCRIPT_DELAY_MS
+ */
+export const MAX_SCRIPT_DELAY_MS = 60_000;
+
+/**
+ * The largest resp_data a function may return: SCF's 6 MB synchronous response limit (documented
+ * by Tencent Cloud); a scripted result past it answers -504002.
+ * @example respData.length > MAX_RESP_DATA_BYTES // answered -504002
+ */
+export const MAX_RESP_DATA_BYTES = 6 * 1024 * 1024;
 
 /**
  * A component_verify_ticket is valid 12 hours (documented upstream).
@@ -178,6 +226,27 @@ export const MAX_FAULTS = 100;
  * @example TOKEN_QUERY_KEYS.includes('component_access_token') // true
  */
 export const TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
+
+/**
+ * Query keys api_authorizer_token reads for the component token: the older page names
+ * component_access_token (what SDKs send), the newer access_token; access_token wins when both come.
+ * @example AUTHORIZER_TOKEN_QUERY_KEYS.includes('component_access_token') // true
+ */
+export const AUTHORIZER_TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'component_access_token'];
+
+/**
+ * Query keys invokecloudfunction reads for the token: the newer page names both.
+ * @example INVOKE_TOKEN_QUERY_KEYS.includes('cloudbase_access_token') // true
+ */
+export const INVOKE_TOKEN_QUERY_KEYS: readonly string[] = ['access_token', 'cloudbase_access_token'];
+
+/**
+ * Every query key that carries a token on some endpoint: the journal, the log and rid/get cut their values short.
+ * @example SECRET_QUERY_KEYS.includes('cloudbase_access_token') // true
+ */
+export const SECRET_QUERY_KEYS: readonly string[] = [
+  ...new Set([...TOKEN_QUERY_KEYS, ...AUTHORIZER_TOKEN_QUERY_KEYS, ...INVOKE_TOKEN_QUERY_KEYS]),
+];
 
 /**
  * The path of getCloudFunctionList, as on api.weixin.qq.com.

@@ -2,11 +2,21 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import cors from 'cors';
 import express from 'express';
-import { API_PATH_LIST, API_PATHS, CONTROL_PREFIX, HEALTH_PATH, TOKEN_QUERY_KEYS } from './api-facts.js';
+import {
+  API_PATH_LIST,
+  API_PATHS,
+  AUTHORIZER_TOKEN_QUERY_KEYS,
+  CONTROL_PREFIX,
+  HEALTH_PATH,
+  INVOKE_TOKEN_QUERY_KEYS,
+  TOKEN_QUERY_KEYS,
+} from './api-facts.js';
 import type { MockContext } from './context.js';
+import { answerAuthorizerToken } from './endpoints/api-authorizer-token.js';
 import { answerComponentToken } from './endpoints/api-component-token.js';
 import { answerDescribeEnvs } from './endpoints/describeenvs.js';
 import { answerGetScfList } from './endpoints/getscflist.js';
+import { answerInvokeCloudFunction } from './endpoints/invokecloudfunction.js';
 import { answerRidGet } from './endpoints/rid-get.js';
 import { apiRoute } from './http/api-route.js';
 import { controlRouter } from './http/control-api.js';
@@ -15,6 +25,7 @@ import { dashboardRouter } from './http/dashboard/dashboard.js';
 import { errorHandler, notFound } from './http/error-middleware.js';
 import { logControl, makeRecorder } from './http/recorder.js';
 import { type MockOptions, resolveSettings } from './settings.js';
+import { AuthorizerRegistry } from './state/authorizer-registry.js';
 import { checkMockData } from './state/data-file.js';
 import { DEFAULT_DATA } from './state/default-data.js';
 import { Store } from './state/env-store.js';
@@ -53,7 +64,11 @@ export function createApp(options: MockOptions = {}): MockApp {
   const clock = new MockClock();
   const store = new Store(data, options.seed ?? data.seed ?? 1);
   const registry = new TokenRegistry(clock, store.seed);
-  store.onLoad((loaded, seed) => registry.load(loaded.components ?? {}, seed, loaded.component_check));
+  const authorizers = new AuthorizerRegistry(clock, store.seed);
+  store.onLoad((loaded, seed) => {
+    registry.load(loaded.components ?? {}, seed, loaded.component_check);
+    authorizers.load(loaded.components ?? {}, seed);
+  });
   const context: MockContext = {
     settings,
     store,
@@ -61,6 +76,7 @@ export function createApp(options: MockOptions = {}): MockApp {
     faults: new FaultQueue(),
     clock,
     registry,
+    authorizers,
     rids: new RidMap(settings.journalLimit, clock),
     record: makeRecorder(journal, settings),
   };
@@ -82,6 +98,17 @@ export function createApp(options: MockOptions = {}): MockApp {
     apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
   );
   app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
+  app.all(
+    API_PATHS.authorizerToken,
+    apiRoute(context, API_PATHS.authorizerToken, answerAuthorizerToken, { tokenKeys: AUTHORIZER_TOKEN_QUERY_KEYS }),
+  );
+  app.all(
+    API_PATHS.invokeCloudFunction,
+    apiRoute(context, API_PATHS.invokeCloudFunction, answerInvokeCloudFunction, {
+      tokenKeys: INVOKE_TOKEN_QUERY_KEYS,
+      bodyIsEvent: true,
+    }),
+  );
   // Before the control API's checks and its log: health checks call it every few seconds, by whatever
   // name reaches the mock, without a token; it says nothing but that the mock is up.
   app.get(HEALTH_PATH, (_req, res) => {

@@ -229,7 +229,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
   const componentCount = mock.registry.appids().length;
   const dashboard = `${mock.url}${CONTROL_PREFIX}/`;
   const control = mock.settings.control
-    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, envs, tokens, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
+    ? `${dashboard} (dashboard: open it in a browser; JSON API: health, requests, invocations, envs, tokens, authorizers, data, clock, components, reset, faults, openapi.json)${mock.settings.controlToken ? ', with Authorization: Bearer <control token>' : ''}`
     : controlMode === 'auto'
       ? `off (${CONTROL_MODE_VARIABLE}=auto and no control token)`
       : 'off (--no-control)';
@@ -244,7 +244,8 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     [
       `${NAME} ${VERSION} listening on ${mock.url}`,
       `  API:     POST ${mock.url}${API_PATHS.getscflist}?access_token=…`,
-      `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet}`,
+      `           also ${API_PATHS.componentToken}, ${API_PATHS.describeenvs}, ${API_PATHS.ridGet},`,
+      `           ${API_PATHS.authorizerToken}, ${API_PATHS.invokeCloudFunction}`,
       `  envs:    ${describeEnvs(mock)}`,
       `  tokens:  ${listedLine(tokenCount, mock.store.tokenCheck === 'any', 'any non-empty access_token is accepted', 'any other answers 40001')}`,
       `  components: ${listedLine(componentCount, mock.registry.componentCheck === 'any', 'any appid, secret and ticket get a token', 'any other appid answers 40013')}`,

@@ -1,6 +1,7 @@
 // The state one app serves and what its endpoints record: shared by the endpoints, the HTTP layer and the control API.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ResolvedSettings } from './settings.js';
+import type { AuthorizerRegistry } from './state/authorizer-registry.js';
 import type { Store } from './state/env-store.js';
 import type { FaultQueue } from './state/fault-queue.js';
 import type { Journal } from './state/journal.js';
@@ -27,6 +28,20 @@ export interface RequestRecord {
   clientClosedAt?: number;
   /** The token the endpoint read (by its own query keys), hashed for the journal. */
   token?: string;
+  /** For invokecloudfunction: the function called and the event it was sent. */
+  invocation?: Invocation;
+}
+
+/** One call of a cloud function as the journal keeps it: which function, with which event, and what came of it. */
+export interface Invocation {
+  env: string;
+  name: string;
+  /** The body as sent, parsed: the function's event. */
+  event: unknown;
+  /** The function's result as sent in resp_data, when it answered one. */
+  resp_data?: string;
+  /** The scripted error the function threw, when it did. */
+  error?: string;
 }
 
 /**
@@ -51,6 +66,8 @@ export interface MockContext {
   readonly clock: MockClock;
   /** Components, their tickets and the component tokens issued. */
   readonly registry: TokenRegistry;
+  /** The apps authorized to each component and the authorizer tokens issued. */
+  readonly authorizers: AuthorizerRegistry;
   /** The requests behind the rids answered, for rid/get. */
   readonly rids: RidMap;
   /** Records a finished API request in the journal and the log. */

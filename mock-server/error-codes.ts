@@ -28,9 +28,53 @@ export const ERROR_CODES = {
       'invalid credential, access_token is invalid or not latest, could get access_token by getStableAccessToken, more details at https://mmbizurl.cn/s/JtxxFh33r',
     ],
     hinted: true,
-    when: 'the data lists tokens and access_token is not one of them, or an issued component token was superseded by a newer one over 5 minutes (mock time) ago',
+    when: 'the data lists tokens and access_token is not one of them, or an issued component or authorizer token was superseded by a newer one over 5 minutes (mock time) ago',
   },
-  '40013': { errmsg: 'invalid appid', when: "api_component_token: component_appid is not in the data's components" },
+  '40013': {
+    errmsg: 'invalid appid',
+    when: "api_component_token, api_authorizer_token: component_appid is not in the data's components; api_authorizer_token: or not the component the token was issued to",
+  },
+  '40066': {
+    errmsg: 'invalid url',
+    when: 'a path under /cgi-bin/, /componenttcb/ or /tcb/ that the mock does not serve (any other path: HTTP 404)',
+  },
+  '41018': { errmsg: 'missing component_appid', when: 'api_authorizer_token: no component_appid, or an empty one' },
+  '61003': {
+    errmsg: 'component is not authorized by this account',
+    when: 'api_authorizer_token: the component lists authorizers and authorizer_appid is not one of them',
+  },
+  '61014': {
+    errmsg: 'must use component token for component api',
+    when: 'api_authorizer_token: the token sent is an authorizer_access_token this mock issued',
+  },
+  '61023': {
+    errmsg: 'refresh_token is invalid',
+    when: "api_authorizer_token: authorizer_refresh_token is null, empty, or not the listed authorizer's refresh token",
+  },
+  '-501007': {
+    errmsg: 'invalid parameters',
+    when: 'invokecloudfunction: env is not in the data, or not an env of the authorizer whose token was sent',
+  },
+  '-501009': {
+    errmsg: 'resource not found or invalid',
+    recorded: false,
+    when: 'invokecloudfunction: the env has no function of that name',
+  },
+  '-504001': {
+    errmsg: 'functions invoke fail',
+    recorded: false,
+    when: 'invokecloudfunction: the function is not Active',
+  },
+  '-504002': {
+    errmsg: 'functions execute fail',
+    recorded: false,
+    when: "invokecloudfunction: the function's script throws, or its result is over 6 MB as JSON",
+  },
+  '-504003': {
+    errmsg: 'functions execute timeout',
+    recorded: false,
+    when: "invokecloudfunction: the function's scripted delay is past the 5-second limit (answered after 5 s)",
+  },
   '40125': {
     errmsg: 'invalid appsecret',
     when: "api_component_token: component_appsecret is not the component's secret",
@@ -70,7 +114,7 @@ export const ERROR_CODES = {
   },
   '42001': {
     errmsg: 'access_token expired',
-    when: 'access_token is listed as "expired", or is an issued component token past its expires_in (mock time)',
+    when: 'access_token is listed as "expired", or is an issued component or authorizer token past its expires_in (mock time)',
   },
   '43002': { errmsg: 'require POST method', when: 'any method other than POST' },
   '44002': {
@@ -94,11 +138,14 @@ export const ERROR_CODES = {
   '61007': { errmsg: 'api is unauthorized to component', when: 'a fault injected with POST /__mock/faults' },
   '85088': {
     errmsg: 'no qbase privilege',
-    when: 'access_token is listed as "no-qbase", or the env has "qbase": false',
+    when: 'access_token is listed as "no-qbase", or the env (getscflist, invokecloudfunction) has "qbase": false',
   },
   '-1000': { errmsg: 'system error', when: 'a fault injected with POST /__mock/faults' },
   '40014': { errmsg: 'invalid access_token', when: 'a fault injected with POST /__mock/faults' },
-  '40101': { errmsg: 'missing parameter', when: 'rid/get: no rid in the body' },
+  '40101': {
+    errmsg: 'missing parameter',
+    when: 'rid/get: no rid in the body; api_authorizer_token: no authorizer_appid (or an empty one), or no authorizer_refresh_token key; invokecloudfunction: no env or no name in the query',
+  },
 } as const satisfies Record<string, ErrcodeEntry>;
 
 /** One errcode of the catalogue. */

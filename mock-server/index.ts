@@ -1,7 +1,7 @@
 // The package's public API: start or build a mock, its facts, its endpoints' rules and its state classes.
 /**
  * wechat-scf-kit: an offline fake of WeChat's getCloudFunctionList API and its neighbours (the
- * component token, describeenvs, rid/get), their schemas and types.
+ * component and authorizer tokens, describeenvs, invokecloudfunction, rid/get), their schemas and types.
  * @example
  * import { startMockServer } from 'wechat-scf-kit';
  * const mock = await startMockServer();
@@ -15,7 +15,9 @@ export type * from '../generated/schemas.js';
 export {
   API_PATH_LIST,
   API_PATHS,
+  API_PREFIXES,
   type ApiPath,
+  AUTHORIZER_TOKEN_EXPIRES_S,
   CONTRACT_VARIABLES,
   CONTROL_PREFIX,
   DEFAULT_LIMIT,
@@ -23,6 +25,7 @@ export {
   DEFAULT_UNKNOWN_ENV,
   GETSCFLIST_PATH,
   HEALTH_PATH,
+  INVOKE_TIMEOUT_MS,
   MAX_FAULTS,
   MAX_FUNCTIONS,
   OPTION_RANGES,
@@ -44,9 +47,11 @@ export {
   type RequestFilter,
   type TokensView,
 } from './control-client.js';
+export { answerAuthorizerToken } from './endpoints/api-authorizer-token.js';
 export { answerComponentToken } from './endpoints/api-component-token.js';
 export { answerDescribeEnvs } from './endpoints/describeenvs.js';
 export { answerGetScfList } from './endpoints/getscflist.js';
+export { answerInvokeCloudFunction } from './endpoints/invokecloudfunction.js';
 export type { ApiCall, ApiState, Outcome } from './endpoints/request-rules.js';
 export { answerRidGet } from './endpoints/rid-get.js';
 export {
@@ -63,6 +68,12 @@ export { type MockScope, type MockScopeOptions, mockScope } from './mock-scope.j
 export { buildOpenApi } from './openapi.js';
 export { ExposureError, isLoopback, type RunningMock, type ServerOptions, startMockServer } from './server.js';
 export { DEFAULT_SETTINGS, type MockOptions, type UnknownEnvMode } from './settings.js';
+export {
+  type AuthorizerIssueResult,
+  AuthorizerRegistry,
+  type AuthorizerTokenInfo,
+  type IssuedAuthorizerTokenView,
+} from './state/authorizer-registry.js';
 export { checkEnvData, checkMockData, DataError, loadDataFile } from './state/data-file.js';
 export { DEFAULT_DATA } from './state/default-data.js';
 export { type EnvState, type Page, type PageQuery, Store, type StoredFunction } from './state/env-store.js';

@@ -1,5 +1,12 @@
 // Builds the OpenAPI document of the API and the control API from the same schemas the mock validates with.
-import { API_PATHS, type ApiPath, TOKEN_EXPIRES_S } from './api-facts.js';
+import {
+  API_PATHS,
+  API_PREFIXES,
+  type ApiPath,
+  AUTHORIZER_TOKEN_EXPIRES_S,
+  INVOKE_TIMEOUT_MS,
+  TOKEN_EXPIRES_S,
+} from './api-facts.js';
 import { ERROR_CODES } from './error-codes.js';
 import { UPSTREAM_EXAMPLE_FUNCTIONS } from './state/default-data.js';
 import { SCHEMAS } from './validation.js';
@@ -22,6 +29,11 @@ export const API_SCHEMA_FILES = [
   'rid-get-request',
   'rid-get-success',
   'rid-get-response',
+  'authorizer-token-request',
+  'authorizer-token-success',
+  'authorizer-token-response',
+  'invoke-cloud-function-success',
+  'invoke-cloud-function-response',
 ];
 
 type Errcode = keyof typeof ERROR_CODES;
@@ -61,7 +73,40 @@ export const ENDPOINT_ERRCODES: Record<ApiPath, readonly Errcode[]> = {
     ...COMMON_ERRCODES,
   ],
   [API_PATHS.ridGet]: ['43002', ...TOKEN_ERRCODES, '44002', '47001', '40101', '76002', '76001', ...COMMON_ERRCODES],
+  [API_PATHS.authorizerToken]: [
+    '43002',
+    '61014',
+    ...TOKEN_ERRCODES,
+    '44002',
+    '47001',
+    '41018',
+    '40101',
+    '40013',
+    '61003',
+    '61023',
+    ...COMMON_ERRCODES,
+  ],
+  [API_PATHS.invokeCloudFunction]: [
+    '43002',
+    ...TOKEN_ERRCODES,
+    '40101',
+    '44002',
+    '47001',
+    '-501007',
+    '-501009',
+    '-504001',
+    '-504002',
+    '-504003',
+    ...COMMON_ERRCODES,
+  ],
 };
+
+/**
+ * What a path under the API's prefixes that the mock does not serve answers (see API_PREFIXES):
+ * stated in the document's description, as no operation has it.
+ * @example UNKNOWN_PATH_ERRCODE // '40066'
+ */
+export const UNKNOWN_PATH_ERRCODE: Errcode = '40066';
 
 const fileOf = (schema: { $id: string }) => schema.$id.slice(schema.$id.lastIndexOf('/') + 1);
 
@@ -185,6 +230,79 @@ const OPERATIONS: Operation[] = [
     response: { title: 'GetScfListResponse', example: UPSTREAM_RESPONSE },
   },
   {
+    path: API_PATHS.authorizerToken,
+    operationId: 'getAuthorizerAccessToken',
+    summary: '获取/刷新接口调用令牌 — get an authorizer_access_token',
+    description: `Exchanges an authorizer's refresh token for its authorizer_access_token, valid ${AUTHORIZER_TOKEN_EXPIRES_S} s; the refresh token comes back unchanged. The component token goes in the query as component_access_token (older page, what SDKs send) or access_token (newer page). A newer token leaves the previous one valid 5 more minutes (assumed, as for component tokens). The success has no errcode.`,
+    parameters: [
+      TOKEN_PARAMETERS[1],
+      {
+        ...TOKEN_PARAMETERS[0],
+        description: 'The component token under the key the newer page names (access_token wins when both are given).',
+      },
+    ],
+    request: {
+      title: 'AuthorizerTokenRequest',
+      required: true,
+      example: {
+        component_appid: 'wx0123456789abcdef',
+        authorizer_appid: 'wxf8b4f85f3a794e77',
+        authorizer_refresh_token: 'refreshtoken@@@REFRESH_TOKEN',
+      },
+    },
+    response: {
+      title: 'AuthorizerTokenResponse',
+      example: {
+        authorizer_access_token: '61_AUTHORIZER_ACCESS_TOKEN',
+        expires_in: AUTHORIZER_TOKEN_EXPIRES_S,
+        authorizer_refresh_token: 'refreshtoken@@@REFRESH_TOKEN',
+      },
+    },
+  },
+  {
+    path: API_PATHS.invokeCloudFunction,
+    operationId: 'invokeCloudFunction',
+    summary: '触发云函数 — invoke a cloud function',
+    description: `Calls a cloud function with the body as its event (any JSON) and answers its return value JSON-encoded in resp_data. The token may be a component_access_token, an authorizer_access_token of an app that owns the env, or the app's own access_token. A function that runs past ${INVOKE_TIMEOUT_MS / 1000} s answers -504003.`,
+    parameters: [
+      {
+        ...TOKEN_PARAMETERS[0],
+        description:
+          "接口调用凭证 — a component_access_token, an authorizer_access_token or the app's access_token. One of access_token and cloudbase_access_token is required.",
+      },
+      {
+        name: 'cloudbase_access_token',
+        in: 'query',
+        required: false,
+        description: 'The same credential under the key the newer page also names.',
+        schema: { type: 'string', minLength: 1 },
+      },
+      {
+        name: 'env',
+        in: 'query',
+        required: true,
+        description: '云开发环境ID — the env the function is in.',
+        schema: { type: 'string', minLength: 1 },
+      },
+      {
+        name: 'name',
+        in: 'query',
+        required: true,
+        description: '云函数名称 — the function to call.',
+        schema: { type: 'string', minLength: 1 },
+      },
+    ],
+    request: { title: '', required: true, example: { userInfo: { appId: 'SAMPLE_APPID' } } },
+    response: {
+      title: 'InvokeCloudFunctionResponse',
+      example: {
+        errcode: 0,
+        errmsg: 'ok',
+        resp_data: '{"event":{"userInfo":{"appId":"SAMPLE_APPID"}},"appid":"SAMPLE_APPID"}',
+      },
+    },
+  },
+  {
     path: API_PATHS.ridGet,
     operationId: 'getRidInfo',
     summary: '查询rid信息 — look up the request behind a rid',
@@ -249,7 +367,11 @@ export function buildOpenApi() {
                 required: request.required,
                 content: {
                   'application/json': {
-                    schema: request.title ? ref(request.title) : { type: 'object' },
+                    schema: request.title
+                      ? ref(request.title)
+                      : operation.path === API_PATHS.invokeCloudFunction
+                        ? { description: 'The event: any JSON.' }
+                        : { type: 'object' },
                     examples: { upstream: { value: request.example } },
                   },
                 },
@@ -278,8 +400,7 @@ export function buildOpenApi() {
     info: {
       title: 'WeChat cloud development for third-party platforms (componenttcb), as served by wechat-scf-kit',
       version: VERSION,
-      description:
-        'The component token, environments, cloud functions and rid lookup. Generated by wechat-scf-kit from its JSON Schemas. Every WeChat-level outcome is HTTP 200: a failure is errcode != 0 in the body, never an HTTP status.',
+      description: `The component and authorizer tokens, environments, cloud functions (listed and invoked) and rid lookup. Generated by wechat-scf-kit from its JSON Schemas. Every WeChat-level outcome is HTTP 200: a failure is errcode != 0 in the body, never an HTTP status. A path under ${API_PREFIXES.join(', ')} that is not listed here answers errcode ${UNKNOWN_PATH_ERRCODE} (${ERROR_CODES[UNKNOWN_PATH_ERRCODE].errmsg}); any other path HTTP 404.`,
     },
     servers: [{ url: 'https://api.weixin.qq.com', description: 'WeChat' }],
     paths,

@@ -35,7 +35,10 @@ export class ExposureError extends Error {}
 
 /** A running mock. */
 export interface RunningMock
-  extends Pick<MockContext, 'store' | 'journal' | 'faults' | 'settings' | 'clock' | 'registry' | 'rids'> {
+  extends Pick<
+    MockContext,
+    'store' | 'journal' | 'faults' | 'settings' | 'clock' | 'registry' | 'authorizers' | 'rids'
+  > {
   /** Base URL, e.g. http://127.0.0.1:4020: use it in place of https://api.weixin.qq.com. */
   url: string;
   port: number;
@@ -150,7 +153,7 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const { store, journal, faults, settings, clock, registry, rids } = app.mock;
+  const { store, journal, faults, settings, clock, registry, authorizers, rids } = app.mock;
   return {
     url: `http://${urlHost}:${port}`,
     port,
@@ -163,6 +166,7 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
     settings,
     clock,
     registry,
+    authorizers,
     rids,
     close: () =>
       new Promise<void>((resolve) => {

@@ -4,6 +4,9 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
 import { validateGetScfListRequest } from '../generated/request-validator.js';
 import type {
+  AuthorizerTokenRequest,
+  AuthorizerTokenResponse,
+  AuthorizerTokenSuccess,
   CloudFunction,
   ComponentData,
   ComponentTokenRequest,
@@ -15,9 +18,13 @@ import type {
   DescribeEnvsSuccess,
   EnvData,
   EnvInfo,
+  FunctionScript,
   GetScfListRequest,
   GetScfListResponse,
   GetScfListSuccess,
+  InvokeCloudFunctionResponse,
+  InvokeCloudFunctionSuccess,
+  MockAuthorizerAdd,
   MockClockAdvance,
   MockDataFile,
   MockFault,
@@ -29,6 +36,9 @@ import type {
   TokenCheck,
   WechatError,
 } from '../generated/schemas.js';
+import authorizerTokenRequestSchema from '../schemas/authorizer-token-request.schema.json' with { type: 'json' };
+import authorizerTokenResponseSchema from '../schemas/authorizer-token-response.schema.json' with { type: 'json' };
+import authorizerTokenSuccessSchema from '../schemas/authorizer-token-success.schema.json' with { type: 'json' };
 import cloudFunctionSchema from '../schemas/cloud-function.schema.json' with { type: 'json' };
 import componentTokenRequestSchema from '../schemas/component-token-request.schema.json' with { type: 'json' };
 import componentTokenResponseSchema from '../schemas/component-token-response.schema.json' with { type: 'json' };
@@ -39,9 +49,13 @@ import dataFileSchema from '../schemas/data-file.schema.json' with { type: 'json
 import describeEnvsResponseSchema from '../schemas/describeenvs-response.schema.json' with { type: 'json' };
 import describeEnvsSuccessSchema from '../schemas/describeenvs-success.schema.json' with { type: 'json' };
 import envInfoSchema from '../schemas/env-info.schema.json' with { type: 'json' };
+import functionScriptSchema from '../schemas/function-script.schema.json' with { type: 'json' };
 import requestSchema from '../schemas/getscflist-request.schema.json' with { type: 'json' };
 import responseSchema from '../schemas/getscflist-response.schema.json' with { type: 'json' };
 import successSchema from '../schemas/getscflist-success.schema.json' with { type: 'json' };
+import invokeResponseSchema from '../schemas/invoke-cloud-function-response.schema.json' with { type: 'json' };
+import invokeSuccessSchema from '../schemas/invoke-cloud-function-success.schema.json' with { type: 'json' };
+import authorizerAddSchema from '../schemas/mock-authorizer.schema.json' with { type: 'json' };
 import clockSchema from '../schemas/mock-clock.schema.json' with { type: 'json' };
 import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' };
 import ticketSchema from '../schemas/mock-ticket.schema.json' with { type: 'json' };
@@ -72,11 +86,18 @@ export const SCHEMAS = [
   ridGetRequestSchema,
   ridGetSuccessSchema,
   ridGetResponseSchema,
+  authorizerTokenRequestSchema,
+  authorizerTokenSuccessSchema,
+  authorizerTokenResponseSchema,
+  invokeSuccessSchema,
+  invokeResponseSchema,
+  functionScriptSchema,
   dataFileSchema,
   faultSchema,
   clockSchema,
   ticketSchema,
   tokenPutSchema,
+  authorizerAddSchema,
   contractCasesSchema,
   contractFlowsSchema,
 ] as const;
@@ -169,6 +190,20 @@ export const isRidGetRequest = compiled<RidGetRequest>(ridGetRequestSchema);
 export const isRidGetSuccess = compiled<RidGetSuccess>(ridGetSuccessSchema);
 /** True for any 200 body of rid/get. @example isRidGetResponse(JSON.parse(text)) */
 export const isRidGetResponse = compiled<RidGetResponse>(ridGetResponseSchema);
+/** True for an api_authorizer_token request body. @example if (!isAuthorizerTokenRequest(value)) describeErrors(isAuthorizerTokenRequest.errors) */
+export const isAuthorizerTokenRequest = compiled<AuthorizerTokenRequest>(authorizerTokenRequestSchema);
+/** True for an api_authorizer_token success. @example if (!isAuthorizerTokenSuccess(value)) describeErrors(isAuthorizerTokenSuccess.errors) */
+export const isAuthorizerTokenSuccess = compiled<AuthorizerTokenSuccess>(authorizerTokenSuccessSchema);
+/** True for any 200 body of api_authorizer_token. @example isAuthorizerTokenResponse(JSON.parse(text)) */
+export const isAuthorizerTokenResponse = compiled<AuthorizerTokenResponse>(authorizerTokenResponseSchema);
+/** True for an invokecloudfunction success. @example if (!isInvokeCloudFunctionSuccess(value)) describeErrors(isInvokeCloudFunctionSuccess.errors) */
+export const isInvokeCloudFunctionSuccess = compiled<InvokeCloudFunctionSuccess>(invokeSuccessSchema);
+/** True for any 200 body of invokecloudfunction. @example isInvokeCloudFunctionResponse(JSON.parse(text)) */
+export const isInvokeCloudFunctionResponse = compiled<InvokeCloudFunctionResponse>(invokeResponseSchema);
+/** True for a function's script. @example if (!isFunctionScript(value)) describeErrors(isFunctionScript.errors) */
+export const isFunctionScript = compiled<FunctionScript>(functionScriptSchema);
+/** True for a body of POST /__mock/components/:appid/authorizers. @example if (!isMockAuthorizerAdd(value)) describeErrors(isMockAuthorizerAdd.errors) */
+export const isMockAuthorizerAdd = compiled<MockAuthorizerAdd>(authorizerAddSchema);
 /** True for a body of POST /__mock/clock. @example if (!isMockClockAdvance(value)) describeErrors(isMockClockAdvance.errors) */
 export const isMockClockAdvance = compiled<MockClockAdvance>(clockSchema);
 /** True for a body of POST /__mock/components/:appid/ticket. @example if (!isMockTicketPush(value)) describeErrors(isMockTicketPush.errors) */

@@ -9,6 +9,19 @@ export interface ComponentCredentials {
   ticket: string;
 }
 
+/**
+ * What gets a platform an authorizer's token, for a client that calls a cloud function: its
+ * component appid and a component token, and the authorizer's appid and refresh token.
+ */
+export interface AuthorizerCredentials {
+  componentAppid: string;
+  componentAccessToken: string;
+  /** The authorizer_appid. */
+  appid: string;
+  /** The authorizer_refresh_token. */
+  refreshToken: string;
+}
+
 /** What a client is given: where the API is, the token to use, and how long to wait for an answer. */
 export interface ClientContext {
   /** Use in place of https://api.weixin.qq.com. */
@@ -17,6 +30,8 @@ export interface ClientContext {
   accessToken: string;
   /** Only in the token-lifecycle cases (opt-in): get a token from api_component_token with these. */
   component?: ComponentCredentials;
+  /** Only in the invoke cases (opt-in): get an authorizer token from api_authorizer_token with these. */
+  authorizer?: AuthorizerCredentials;
   /** Give up on an answer after this many milliseconds (a transport failure). */
   timeoutMs: number;
 }

@@ -142,7 +142,9 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
 /**
  * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN (or, in
  * the token-lifecycle cases, WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET and
- * WECHAT_COMPONENT_VERIFY_TICKET) and WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
+ * WECHAT_COMPONENT_VERIFY_TICKET; in the invoke cases WECHAT_COMPONENT_APPID,
+ * WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and WECHAT_AUTHORIZER_REFRESH_TOKEN) and
+ * WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
  * (and XDG_CACHE_HOME) point at one temp folder for the whole run (in the token-lifecycle cases, one
  * per component appid, so one per case), so a disk cache lasts from one call to the next as it would
  * in a long-lived program; close() removes it.
@@ -177,10 +179,9 @@ export function processClient(
       // A component's credentials make a deployment of their own: each token-lifecycle case gives
       // another appid on a mock of its own, and a disk cache that is one file (not one per appid) must
       // not carry an earlier case's token into the next.
-      const folder = context.component
-        ? join(tempDir, 'components', context.component.appid.replace(/[^A-Za-z0-9_-]/g, '_'))
-        : tempDir;
-      if (context.component) mkdirSync(folder, { recursive: true });
+      const owner = context.component?.appid ?? context.authorizer?.appid;
+      const folder = owner ? join(tempDir, 'components', owner.replace(/[^A-Za-z0-9_-]/g, '_')) : tempDir;
+      if (owner) mkdirSync(folder, { recursive: true });
       // One mode at a time: a token to use, or (token-lifecycle cases) a component's credentials to get one.
       const credentials = context.component
         ? {
@@ -188,7 +189,14 @@ export function processClient(
             WECHAT_COMPONENT_APPSECRET: context.component.secret,
             WECHAT_COMPONENT_VERIFY_TICKET: context.component.ticket,
           }
-        : { WECHAT_ACCESS_TOKEN: context.accessToken };
+        : context.authorizer
+          ? {
+              WECHAT_COMPONENT_APPID: context.authorizer.componentAppid,
+              WECHAT_COMPONENT_ACCESS_TOKEN: context.authorizer.componentAccessToken,
+              WECHAT_AUTHORIZER_APPID: context.authorizer.appid,
+              WECHAT_AUTHORIZER_REFRESH_TOKEN: context.authorizer.refreshToken,
+            }
+          : { WECHAT_ACCESS_TOKEN: context.accessToken };
       const child = spawn(command, args, {
         env: {
           ...ordinary,

@@ -5,18 +5,24 @@ import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import { formatFailure } from '../report.js';
 import type { ClientContext, ClientInvoker, ClientParams } from './adapter.js';
 import { clientCases } from './call-plan.js';
+import { INVOKE_CASES, type InvokeParams, invokeCall, runInvokeCase } from './invoke-client.js';
 import { clientTimings } from './timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleCase } from './token-lifecycle.js';
 import { runClientCase } from './verify-client.js';
 
-/** A client under test: one method, resolving with the response in wire shape or rejecting. */
+/** A client under test: its methods resolve with the response in wire shape or reject. */
 export interface ContractClient {
   /**
    * Resolves with `{ total_count, functions, … }` as WeChat sent it, or rejects with an error
    * carrying a numeric `errcode` and the server's `errmsg` (a WeChat failure) or no errcode (a
    * transport failure).
    */
-  getCloudFunctionList(params: ClientParams): Promise<unknown>;
+  getCloudFunctionList?(params: ClientParams): Promise<unknown>;
+  /**
+   * Only for the invoke cases: calls a cloud function with the authorizer's token and resolves with
+   * its result (resp_data decoded), or rejects as getCloudFunctionList does.
+   */
+  invokeCloudFunction?(params: InvokeParams): Promise<unknown>;
 }
 
 /** Options of describeClientContract. */
@@ -39,6 +45,14 @@ export interface DescribeClientContractOptions {
    * cache it, and on 40001 or 42001 fetch a new one once and retry once. Default false.
    */
   tokenLifecycle?: boolean;
+  /**
+   * Run the invoke cases (GSL-CALLFN-*) in place of the getCloudFunctionList ones: createClient then gets `authorizer`
+   * (componentAppid, componentAccessToken, appid, refreshToken) and an empty accessToken, and the
+   * client's invokeCloudFunction({ env, name, event }) must get the authorizer token from
+   * api_authorizer_token, cache it, resolve with resp_data decoded, and on 40001 or 42001 fetch a new
+   * one once and retry once. Default false.
+   */
+  invokeCloudFunction?: boolean;
 }
 
 /**
@@ -57,6 +71,7 @@ export function clientInvoker(createClient: DescribeClientContractOptions['creat
       context.timeoutMs,
       context.component?.appid,
       context.component?.ticket,
+      context.authorizer?.appid,
     ]);
     let client = clients.get(key);
     if (!client) {
@@ -64,6 +79,15 @@ export function clientInvoker(createClient: DescribeClientContractOptions['creat
       clients.set(key, client);
     }
     try {
+      if (context.authorizer) {
+        if (!client.invokeCloudFunction) {
+          return { kind: 'broken', message: 'has no invokeCloudFunction method, which the invoke cases call' };
+        }
+        return { kind: 'result', value: await client.invokeCloudFunction(params as unknown as InvokeParams) };
+      }
+      if (!client.getCloudFunctionList) {
+        return { kind: 'broken', message: 'has no getCloudFunctionList method, which these cases call' };
+      }
       return { kind: 'result', value: await client.getCloudFunctionList(params) };
     } catch (error) {
       const failure = (error ?? {}) as { errcode?: unknown; errmsg?: unknown };
@@ -98,6 +122,22 @@ export function describeClientContract(name: string, options: DescribeClientCont
   const { afterAll, beforeAll, describe, it } = vitest;
   const timeoutMs = options.timeoutMs ?? 1000;
   const invoke = clientInvoker(options.createClient);
+  if (options.invokeCloudFunction) {
+    // A client that calls functions is checked on its own: each case starts a mock of its own.
+    describe(`${name}: invokecloudfunction client contract`, () => {
+      const call = invokeCall(invoke);
+      for (const c of INVOKE_CASES) {
+        if (options.cases && !options.cases.includes(c.id)) continue;
+        const calls = c.steps.filter((step) => 'call' in step).length;
+        it(`${c.id} ${c.title}`, { timeout: calls * (10 * timeoutMs + 10_000) + 20_000 }, async () => {
+          invoke.startCase?.();
+          const result = await runInvokeCase(c, call, { timeoutMs });
+          if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        });
+      }
+    });
+    return;
+  }
   describe(`${name}: getCloudFunctionList client contract`, () => {
     let mock: RunningMock;
     beforeAll(async () => {

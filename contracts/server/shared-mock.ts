@@ -1,7 +1,12 @@
 // verify on a shared mock: names of the run's own, state arranged one item at a time under them and removed after, and the checks that need the whole mock.
 import { randomBytes } from 'node:crypto';
 import type { MockDataFile, MockFault, TokenCheck } from '../../generated/schemas.js';
-import { API_PATHS, TOKEN_QUERY_KEYS } from '../../mock-server/api-facts.js';
+import {
+  API_PATHS,
+  AUTHORIZER_TOKEN_QUERY_KEYS,
+  INVOKE_TOKEN_QUERY_KEYS,
+  TOKEN_QUERY_KEYS,
+} from '../../mock-server/api-facts.js';
 
 /** A control API call that throws when the mock refuses it. */
 export type ControlCall = (method: string, path: string, body?: unknown) => Promise<unknown>;
@@ -92,9 +97,17 @@ export function ownNames<T>(
 const impliedMode = (explicit: TokenCheck | undefined, listed: number): TokenCheck =>
   explicit ?? (listed > 0 ? 'listed' : 'any');
 
+/** The query keys an endpoint reads for its token. */
+function tokenKeysOf(path: string | undefined): readonly string[] {
+  if (path === API_PATHS.ridGet) return ['access_token'];
+  if (path === API_PATHS.authorizerToken) return AUTHORIZER_TOKEN_QUERY_KEYS;
+  if (path === API_PATHS.invokeCloudFunction) return INVOKE_TOKEN_QUERY_KEYS;
+  return TOKEN_QUERY_KEYS;
+}
+
 /** The token a call sends, under the keys its endpoint reads. */
 function tokenOf(call: SharedCall): string | undefined {
-  const keys = call.path === API_PATHS.ridGet ? ['access_token'] : TOKEN_QUERY_KEYS;
+  const keys = tokenKeysOf(call.path);
   for (const key of keys) if (call.query?.[key]) return call.query[key];
   return undefined;
 }
@@ -115,17 +128,23 @@ export function sharedNeed(
   const components = state?.components ?? {};
   const tokenMode = impliedMode(state?.token_check, Object.keys(tokens).length);
   const componentMode = impliedMode(state?.component_check, Object.keys(components).length);
-  const callsToken = steps.some((step) => step.call?.path === API_PATHS.componentToken);
+  const callsToken = steps.some(
+    (step) => step.call?.path === API_PATHS.componentToken || step.call?.path === API_PATHS.authorizerToken,
+  );
   for (const step of steps) {
     if (step.advance_s !== undefined && !callsToken)
       return 'moves the mock-wide clock (the rids of every user age on it)';
+    if ((step as { each_listed_env?: true }).each_listed_env)
+      return "calls every env describeenvs lists, and on a shared mock other users' envs come and go";
     const call = step.call;
     if (!call) continue;
     if (call.path === API_PATHS.describeenvs && step.expect?.body_includes !== undefined) {
       const expected = step.expect.body_includes as { info_list?: unknown };
       if (expected.info_list !== undefined) return "expects describeenvs' whole list, which has every user's envs";
     }
-    if (call.path === API_PATHS.componentToken) {
+    // api_authorizer_token checks its component_appid as api_component_token does, after the token.
+    const asksAppid = call.path === API_PATHS.componentToken || call.path === API_PATHS.authorizerToken;
+    if (asksAppid) {
       const appid = call.body?.component_appid;
       if (
         typeof appid === 'string' &&
@@ -135,10 +154,11 @@ export function sharedNeed(
       ) {
         return `needs component_check "${componentMode}" on the whole mock (an appid not listed ${componentMode === 'listed' ? 'answers 40013' : 'gets a token'}); it is "${modes.component_check}" here`;
       }
-      continue;
+      if (call.path === API_PATHS.componentToken) continue;
     }
     const token = tokenOf(call);
-    if (token === undefined || token.startsWith('$ISSUED') || token in tokens) continue;
+    // A token the flow was issued ($ISSUED_TOKEN, $AUTHORIZER_TOKEN) is its own, whatever the mode.
+    if (token === undefined || token.startsWith('$') || token in tokens) continue;
     if (tokenMode !== modes.token_check) {
       return `needs token_check "${tokenMode}" on the whole mock (a token not listed ${tokenMode === 'listed' ? 'answers 40001' : 'is accepted'}); it is "${modes.token_check}" here`;
     }
@@ -236,15 +256,16 @@ export class OwnState {
 
 /**
  * The match for a fault a check queues, from the next call it makes to the fault's path: that
- * call's env, else its component appid, else its token (one known already; an issued token is
+ * call's env (invokecloudfunction's from its query), else its component appid, else its token (one known already; an issued token is
  * not), so only the run's own call takes it.
  * @example faultMatchFor({ query: { access_token: 't-v1' }, body: { env: 'e-v1' } }) // { env: 'e-v1' }
  */
 export function faultMatchFor(call: SharedCall | undefined): FaultMatch | undefined {
   if (!call) return undefined;
-  const env = call.body?.env;
+  // invokecloudfunction's body is the function's event: its env is in the query.
+  const env = call.path === API_PATHS.invokeCloudFunction ? call.query?.env : call.body?.env;
   if (typeof env === 'string' && env !== '' && !env.startsWith('$')) return { env };
-  const appid = call.body?.component_appid;
+  const appid = call.path === API_PATHS.invokeCloudFunction ? undefined : call.body?.component_appid;
   if (typeof appid === 'string' && appid !== '' && !appid.startsWith('$')) return { component_appid: appid };
   const token = tokenOf(call);
   if (token && !token.startsWith('$')) return { access_token: token };
@@ -266,12 +287,14 @@ export function politeSkip(reason: string): string {
   return `${reason}; pass --exclusive when the mock is the kit's alone`;
 }
 
-/** The appids a flow's token calls send that its state does not list (they get own names too). */
+/** The appids a flow's token calls (component or authorizer) send that its state does not list (they get own names too). */
 export function askedAppids(state: ArrangedState | undefined, steps: readonly SharedStep[]): string[] {
   const listed = state?.components ?? {};
   const found = new Set<string>();
   for (const step of steps) {
-    const appid = step.call?.path === API_PATHS.componentToken ? step.call.body?.component_appid : undefined;
+    const path = step.call?.path;
+    const asks = path === API_PATHS.componentToken || path === API_PATHS.authorizerToken;
+    const appid = asks ? step.call?.body?.component_appid : undefined;
     if (typeof appid === 'string' && appid !== '' && !appid.startsWith('$') && !(appid in listed)) found.add(appid);
   }
   return [...found];

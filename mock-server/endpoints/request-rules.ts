@@ -1,5 +1,5 @@
 // Rules every endpoint shares: reading the token and the JSON body, the token checks, and WeChat-shaped failures with a rid.
-import type { MockContext } from '../context.js';
+import type { Invocation, MockContext } from '../context.js';
 import { errorBody, makeRid } from '../error-codes.js';
 
 /**
@@ -11,6 +11,10 @@ export interface Outcome {
   reason?: string;
   body: string;
   rid?: string;
+  /** How long to wait before answering (a scripted function's run), in real milliseconds. */
+  waitMs?: number;
+  /** For invokecloudfunction: what the journal keeps of the call. */
+  invocation?: Invocation;
 }
 
 /** The parts of a request an endpoint's rules look at, read once by the shared route. */
@@ -20,10 +24,12 @@ export interface ApiCall {
   accessToken: string | undefined;
   /** The raw body, undefined when none was sent. */
   body: Buffer | undefined;
+  /** The parsed query string, for endpoints that read more than the token from it (invokecloudfunction's env and name). */
+  query?: Record<string, unknown>;
 }
 
 /** The state an endpoint's rules read: everything of the context but the journal's recorder. */
-export type ApiState = Pick<MockContext, 'settings' | 'store' | 'clock' | 'registry' | 'rids'>;
+export type ApiState = Pick<MockContext, 'settings' | 'store' | 'clock' | 'registry' | 'authorizers' | 'rids'>;
 
 /** An endpoint's rules: a call in, an outcome out, no HTTP. */
 export type Answer = (call: ApiCall, state: ApiState) => Outcome;
@@ -94,6 +100,15 @@ export function checkToken(call: ApiCall, state: ApiState, queryKeys = 'access_t
     return fail(state, 40001, 'access_token: superseded by a newer token of the same component over 5 minutes ago');
   }
   if (issued === 'valid') return undefined;
+  return checkListedToken(token, state);
+}
+
+/**
+ * The data's token table alone (unlisted 40001, expired 42001, no-qbase 85088), for a token that
+ * is neither an issued component token nor an issued authorizer token. Undefined when accepted.
+ * @example checkListedToken('t', state) // undefined when the data lists no tokens
+ */
+export function checkListedToken(token: string, state: ApiState): Outcome | undefined {
   const listed = state.store.tokenState(token);
   if (listed === 'unlisted') return fail(state, 40001, 'access_token: not a listed token');
   if (listed === 'expired') return fail(state, 42001, 'access_token: listed as expired');

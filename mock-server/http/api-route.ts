@@ -27,12 +27,19 @@ function bodyReadFailure(error: unknown, state: ApiState): Outcome {
 
 /**
  * A request's keys as a fault's match reads them, each worked out only when a queued fault asks:
- * the whole token under either query key, the body's env (else the query's), the body's
- * component_appid. The body is parsed at most once, and not at all when no fault names an env or appid.
+ * the whole token under any of the endpoint's query keys, the body's env (else the query's), the
+ * body's component_appid. The body is parsed at most once, and not at all when no fault names an env
+ * or appid; an endpoint whose body is a function's event (bodyIsEvent) has its env in the query only.
  */
-function requestKeys(query: Record<string, unknown>, token: string | undefined, body: Buffer | undefined): RequestKeys {
+function requestKeys(
+  query: Record<string, unknown>,
+  token: string | undefined,
+  body: Buffer | undefined,
+  bodyIsEvent: boolean,
+): RequestKeys {
   let parsed: Record<string, unknown> | undefined;
   const field = (name: string): unknown => {
+    if (bodyIsEvent) return undefined;
     if (parsed === undefined) {
       const result = body === undefined ? undefined : parseJsonObject(body);
       parsed = result && 'value' in result ? result.value : {};
@@ -51,6 +58,8 @@ function requestKeys(query: Record<string, unknown>, token: string | undefined, 
 export interface ApiRouteOptions {
   /** Query keys read for the token, in order of precedence. */
   tokenKeys: readonly string[];
+  /** The body is a cloud function's event, not the request's fields (invokecloudfunction): env and appid are not read from it. */
+  bodyIsEvent?: boolean;
 }
 
 /**
@@ -109,7 +118,10 @@ export function apiRoute(
     // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
     // queued faults nor issue tokens, nor read rid/get or the data.
     const refusal = refuse(req.headers);
-    const fault = refusal || faults.size === 0 ? undefined : faults.take(path, requestKeys(query, token, body));
+    const fault =
+      refusal || faults.size === 0
+        ? undefined
+        : faults.take(path, requestKeys(query, token, body, options.bodyIsEvent === true));
     const wait = fault ? faultDelay(fault) : 0;
     if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
 
@@ -117,7 +129,11 @@ export function apiRoute(
       ? fail(context, 61004, refusal.reason, refusal.errmsg)
       : readError
         ? bodyReadFailure(readError, context)
-        : answer({ method: req.method, accessToken: token, body }, context);
+        : answer({ method: req.method, accessToken: token, body, query }, context);
+    // A scripted function's run: the answer waits, unless the client has gone.
+    if (outcome.waitMs && fault?.errcode === undefined && !transportFaultReason(fault)) {
+      await delay(outcome.waitMs, undefined, { signal: gone.signal }).catch(() => undefined);
+    }
     if (fault?.errcode !== undefined) {
       outcome = fail(context, fault.errcode, `fault: errcode ${fault.errcode}`, fault.errmsg);
     }
@@ -148,6 +164,7 @@ export function apiRoute(
       reason: transportReason ?? outcome.reason,
       ...(sent !== undefined ? { answer: sent } : {}),
       ...(clientClosedAt !== undefined ? { clientClosedAt } : {}),
+      ...(outcome.invocation ? { invocation: outcome.invocation } : {}),
     });
   };
 }

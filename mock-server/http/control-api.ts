@@ -11,10 +11,12 @@ import {
 } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import { buildOpenApi } from '../openapi.js';
+import { AuthorizersFull } from '../state/authorizer-registry.js';
 import {
   checkDepth,
   checkEnvData,
   checkMockData,
+  checkScript,
   checkTotalFunctions,
   DataError,
   describeJsonError,
@@ -28,6 +30,7 @@ import {
   describeErrors,
   isComponentData,
   isEnvId,
+  isMockAuthorizerAdd,
   isMockClockAdvance,
   isMockTicketPush,
   isMockTokenPut,
@@ -180,7 +183,7 @@ function requireBearer(token: string) {
  * @example app.use(CONTROL_PREFIX, controlRouter(context))
  */
 export function controlRouter(context: MockContext): Router {
-  const { store, journal, faults, settings, clock, registry, rids } = context;
+  const { store, journal, faults, settings, clock, registry, authorizers, rids } = context;
   const router = Router();
   if (settings.controlToken !== undefined) router.use(requireBearer(settings.controlToken));
   router.use(express.raw({ type: () => true, limit: settings.bodyLimit }));
@@ -211,7 +214,29 @@ export function controlRouter(context: MockContext): Router {
     const id = envIdParam(req);
     const env = store.getEnv(id);
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
-    res.json({ ...summary(env), functions: env.functions.map((fn) => fn.record) });
+    res.json({
+      ...summary(env),
+      functions: env.functions.map((fn) => fn.record),
+      scripts: Object.fromEntries(env.scripts),
+    });
+  });
+  // A function's script for invokecloudfunction: set (replacing one, its list starting over) or removed.
+  router.put('/envs/:env/functions/:name/script', (req, res) => {
+    const id = envIdParam(req);
+    const name = String(req.params.name);
+    const script = checked(() => checkScript(requireBody(req)), `script of ${name}`);
+    if (!store.setScript(id, name, script)) throw new ControlError(404, `env ${id} is not in the data`);
+    const env = store.getEnv(id) as EnvState;
+    res.json({ env: id, name, exists: store.getFunction(env, name) !== undefined, script });
+  });
+  router.delete('/envs/:env/functions/:name/script', (req, res) => {
+    const id = envIdParam(req);
+    const name = String(req.params.name);
+    const env = store.getEnv(id);
+    if (!env) throw new ControlError(404, `env ${id} is not in the data`);
+    if (!env.scripts.has(name)) throw new ControlError(404, `function ${name} of env ${id} has no script`);
+    store.setScript(id, name, undefined);
+    res.json({ deleted: name, env: id });
   });
   // One page as the API pages and searches it (the store's own listing), outside the API: no token,
   // no fault and no journal entry, and qbase-false envs list too.
@@ -344,22 +369,47 @@ export function controlRouter(context: MockContext): Router {
     });
   });
 
-  // One component at a time: listed (secret, ticket) without changing how any other appid is answered.
+  // One component at a time: listed (secret, ticket, authorizers) without changing how any other appid is answered.
   router.put('/components/:appid', (req, res) => {
     const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
     const body = requireBody(req);
     if (!isComponentData(body)) {
       throw new ControlError(400, 'component: not a valid component', describeErrors(isComponentData.errors));
     }
+    const unknown = Object.values(body.authorizers ?? {})
+      .flatMap((authorizer) => authorizer.envs ?? [])
+      .filter((env) => !store.getEnv(env));
+    if (unknown.length > 0) {
+      throw new ControlError(400, `component: authorizer envs ${[...new Set(unknown)].join(', ')} not in the data`, [
+        { path: 'authorizers', message: `${[...new Set(unknown)].join(', ')} not in the data; add the env first` },
+      ]);
+    }
+    try {
+      authorizers.putComponent(appid, body.authorizers);
+    } catch (error) {
+      if (error instanceof AuthorizersFull) throw new ControlError(409, error.message);
+      throw error;
+    }
     const added = registry.putComponent(appid, body);
     res.status(added ? 201 : 200).json({ component_appid: appid, component_check: registry.componentCheck });
   });
-  // One component's clean-up: unlisted, and its clock, the tokens issued to it and a pushed ticket forgotten.
+  // One component's clean-up: unlisted, and its clock, the tokens issued to it, a pushed ticket, its
+  // authorizers and the authorizer tokens issued under it forgotten.
   router.delete('/components/:appid', (req, res) => {
     const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
     const clockMoved = clock.forget(appid);
     const { listed, issued } = registry.removeComponent(appid);
-    res.json({ component_appid: appid, removed: { listed, clock: clockMoved, issued_tokens: issued } });
+    const { authorizers: authorizerCount, tokens } = authorizers.removeComponent(appid);
+    res.json({
+      component_appid: appid,
+      removed: {
+        listed,
+        clock: clockMoved,
+        issued_tokens: issued,
+        authorizers: authorizerCount,
+        authorizer_tokens: tokens,
+      },
+    });
   });
   router.get('/component-check', (_req, res) => {
     res.json({ component_check: registry.componentCheck, components: registry.appids() });
@@ -374,6 +424,44 @@ export function controlRouter(context: MockContext): Router {
     }
     registry.setComponentCheck(mode);
     res.json({ component_check: registry.componentCheck });
+  });
+  router.get('/authorizers', (_req, res) => {
+    res.json(authorizers.list());
+  });
+  router.post('/components/:appid/authorizers', (req, res) => {
+    const appid = keyParam(req, 'appid', KEY_MAX_CHARS.component_appid);
+    const body = requireBody(req);
+    if (!isMockAuthorizerAdd(body)) {
+      throw new ControlError(400, 'authorizer: not a valid authorizer', describeErrors(isMockAuthorizerAdd.errors));
+    }
+    const unknown = (body.envs ?? []).filter((env) => !store.getEnv(env));
+    if (unknown.length > 0) {
+      throw new ControlError(400, `authorizer: envs ${unknown.join(', ')} not in the data`, [
+        { path: 'envs', message: `${unknown.join(', ')} not in the data; add the env first` },
+      ]);
+    }
+    try {
+      res.status(201).json({ component_appid: appid, ...authorizers.add(appid, body) });
+    } catch (error) {
+      if (error instanceof AuthorizersFull) throw new ControlError(409, error.message);
+      throw error;
+    }
+  });
+
+  // The journal's invocations of cloud functions, oldest first: what each client sent as the event.
+  router.get('/invocations', (req, res) => {
+    const env = typeof req.query.env === 'string' ? req.query.env : undefined;
+    const name = typeof req.query.name === 'string' ? req.query.name : undefined;
+    const invocations = journal
+      .snapshot()
+      .requests.filter(
+        (entry) =>
+          entry.invocation &&
+          (env === undefined || entry.invocation.env === env) &&
+          (name === undefined || entry.invocation.name === name),
+      )
+      .map(({ seq, time, errcode, duration_ms, invocation }) => ({ seq, time, errcode, duration_ms, ...invocation }));
+    res.json({ invocations });
   });
 
   router.post('/reset', (_req, res) => {

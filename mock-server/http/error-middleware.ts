@@ -1,28 +1,71 @@
 // The last middlewares: paths the mock does not serve, and every error, answered without a stack trace.
-import type { ErrorRequestHandler, Request, Response } from 'express';
-import { API_PATH_LIST, WECHAT_CONTENT_TYPE } from '../api-facts.js';
+import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
+import { API_PATH_LIST, API_PREFIXES, WECHAT_CONTENT_TYPE } from '../api-facts.js';
 import type { MockContext } from '../context.js';
+import { fail } from '../endpoints/request-rules.js';
 import { errorBody, makeRid } from '../error-codes.js';
+import { cutText, JOURNAL_TEXT_CHARS } from '../state/journal.js';
+import { keptBody, redactedUrl } from '../state/redaction.js';
+import { guardApi } from './api-guard.js';
 import { ControlError } from './control-api.js';
 
 /**
- * Answers a path the mock does not serve, and records it.
+ * Answers a path the mock does not serve, and records it: under the API's own prefixes (/cgi-bin/,
+ * /componenttcb/, /tcb/) as WeChat does, HTTP 200 `{"errcode":40066,"errmsg":"invalid url rid: …"}`
+ * (clients that take a JSON body without errcode for a success would take a 404 body for data);
+ * anywhere else a plain HTTP 404 naming the paths served. The API's Host rule holds here too: a
+ * refused Host or a page of another site gets 61004 under those prefixes, as on the served paths.
  * @example app.use(notFound(context))
  */
 export function notFound(context: MockContext) {
-  return (req: Request, res: Response) => {
+  // Read as the API route reads bodies, so rid/get and the journal show what was sent.
+  const readBody = express.raw({ type: () => true, limit: context.settings.bodyLimit });
+  const refuse = guardApi(context.settings);
+  return async (req: Request, res: Response) => {
     const started = performance.now();
-    const reason = `no such API: ${req.method} ${req.path}; this mock serves POST ${API_PATH_LIST.join(', ')}`;
+    const seq = context.journal.nextSeq();
+    const time = new Date().toISOString();
+    const served = `this mock serves POST ${API_PATH_LIST.join(', ')}`;
+    const path = req.path.toLowerCase();
+    if (API_PREFIXES.some((prefix) => path.startsWith(prefix))) {
+      // A body too large or cut off is left unread: the answer is 40066 all the same.
+      if (!(Number(req.headers['content-length']) > context.settings.bodyLimit)) {
+        await new Promise<unknown>((resolve) => readBody(req, res, resolve));
+      } else {
+        res.setHeader('Connection', 'close');
+      }
+      const body = Buffer.isBuffer(req.body) ? req.body : undefined;
+      const refusal = refuse(req.headers);
+      const outcome = refusal
+        ? fail(context, 61004, refusal.reason, refusal.errmsg)
+        : fail(context, 40066, `no such API: ${req.method} ${req.path}; ${served}`);
+      res.status(200).setHeader('Content-Type', WECHAT_CONTENT_TYPE);
+      res.end(outcome.body);
+      if (outcome.rid) {
+        context.rids.add(outcome.rid, {
+          invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
+          cost_in_ms: Math.round(performance.now() - started),
+          request_url: cutText(redactedUrl(req.path, req.query as Record<string, unknown>), JOURNAL_TEXT_CHARS),
+          request_body: body === undefined ? '' : keptBody(body),
+          response_body: outcome.body,
+          client_ip: req.socket.remoteAddress ?? '',
+        });
+      }
+      context.record(req, {
+        seq,
+        time,
+        started,
+        body,
+        errcode: outcome.errcode,
+        status: 200,
+        reason: outcome.reason,
+        answer: outcome.body,
+      });
+      return;
+    }
+    const reason = `no such API: ${req.method} ${req.path}; ${served}`;
     const answer = JSON.stringify({ error: reason });
-    context.record(req, {
-      seq: context.journal.nextSeq(),
-      time: new Date().toISOString(),
-      started,
-      errcode: null,
-      status: 404,
-      reason,
-      answer,
-    });
+    context.record(req, { seq, time, started, errcode: null, status: 404, reason, answer });
     res.status(404).type('json').send(answer);
   };
 }

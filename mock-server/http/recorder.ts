@@ -10,11 +10,17 @@ import { keptAnswer, keptBody, redactQuery } from '../state/redaction.js';
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
-/** The token an api_component_token answer issued, or undefined: the journal keeps only its hash. */
+/** The token an api_component_token or api_authorizer_token answer issued, or undefined: the journal keeps only its hash. */
 function issuedToken(path: string, answer: string | undefined): string | undefined {
-  if (path !== API_PATHS.componentToken || answer === undefined) return undefined;
+  const key =
+    path === API_PATHS.componentToken
+      ? 'component_access_token'
+      : path === API_PATHS.authorizerToken
+        ? 'authorizer_access_token'
+        : undefined;
+  if (key === undefined || answer === undefined) return undefined;
   try {
-    const token = (JSON.parse(answer) as { component_access_token?: unknown }).component_access_token;
+    const token = (JSON.parse(answer) as Record<string, unknown>)[key];
     return typeof token === 'string' ? token : undefined;
   } catch {
     return undefined;
@@ -51,6 +57,7 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
         : {}),
       ...(token !== undefined ? { access_token_sha256: sha256(token) } : {}),
       ...(issued !== undefined ? { issued_token_sha256: sha256(issued) } : {}),
+      ...(record.invocation ? { invocation: record.invocation } : {}),
     };
     // The log sees what the journal keeps: every text bounded.
     const kept = journal.record(entry);

@@ -1,8 +1,16 @@
 // The data file: load, check against its schema with messages naming the field, and the caps on its size.
 import { readFile } from 'node:fs/promises';
-import type { EnvData, MockDataFile } from '../../generated/schemas.js';
-import { MAX_ENVS, MAX_FUNCTIONS } from '../api-facts.js';
-import { describeErrors, formatIssues, isEnvData, isMockDataFile, type ValidationIssue } from '../validation.js';
+import type { EnvData, FunctionScript, MockDataFile } from '../../generated/schemas.js';
+import { MAX_AUTHORIZERS, MAX_ENVS, MAX_FUNCTIONS } from '../api-facts.js';
+import {
+  describeErrors,
+  formatIssues,
+  isEnvData,
+  isFunctionScript,
+  isMockDataFile,
+  type ValidationIssue,
+} from '../validation.js';
+import { scriptIssues } from './function-scripts.js';
 
 /**
  * Data that breaks the data-file schema, with every issue found and a one-line message.
@@ -21,6 +29,12 @@ function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
   const first = new Map<string, number>();
   const issues: ValidationIssue[] = [];
   env.functions?.forEach((fn, index) => {
+    if (fn.error !== undefined && Object.hasOwn(fn, 'result')) {
+      issues.push({
+        path: `${prefix}functions[${index}].error`,
+        message: 'cannot be combined with result; a function returns a result or throws',
+      });
+    }
     const seen = first.get(fn.name);
     if (seen === undefined) first.set(fn.name, index);
     else
@@ -30,6 +44,28 @@ function duplicateNames(env: EnvData, prefix: string): ValidationIssue[] {
       });
   });
   return issues;
+}
+
+/** The issues of an env's scripts beyond their schema (see scriptIssues). */
+function envScriptIssues(env: EnvData, prefix: string): ValidationIssue[] {
+  return Object.entries(env.scripts ?? {}).flatMap(([name, script]) =>
+    scriptIssues(
+      script,
+      `${prefix}scripts${/^[A-Za-z_$][\w$-]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`}`,
+    ),
+  );
+}
+
+/**
+ * Checks a script given to PUT /__mock/envs/:env/functions/:name/script.
+ * @example checkScript([{ error: 'boom' }, { result: { ok: true } }])
+ * @throws DataError naming what is wrong
+ */
+export function checkScript(value: unknown, label = ''): FunctionScript {
+  if (!isFunctionScript(value)) throw new DataError(label, describeErrors(isFunctionScript.errors));
+  const issues = scriptIssues(value, '');
+  if (issues.length > 0) throw new DataError(label, issues);
+  return value;
 }
 
 export { MAX_FUNCTIONS };
@@ -95,7 +131,10 @@ export function checkDepth(value: unknown, label = ''): void {
  */
 export function checkMockData(value: unknown, label = ''): MockDataFile {
   if (!isMockDataFile(value)) throw new DataError(label, describeErrors(isMockDataFile.errors));
-  const issues = Object.entries(value.envs ?? {}).flatMap(([id, env]) => duplicateNames(env, `envs.${id}.`));
+  const issues = Object.entries(value.envs ?? {}).flatMap(([id, env]) => [
+    ...duplicateNames(env, `envs.${id}.`),
+    ...envScriptIssues(env, `envs.${id}.`),
+  ]);
   if (issues.length > 0) throw new DataError(label, issues);
   const envCount = Object.keys(value.envs ?? {}).length;
   if (envCount > MAX_ENVS) {
@@ -103,6 +142,18 @@ export function checkMockData(value: unknown, label = ''): MockDataFile {
       {
         path: 'envs',
         message: `${envCount.toLocaleString('en-US')} envs; the mock holds at most ${MAX_ENVS.toLocaleString('en-US')} (describeenvs lists them all in one answer)`,
+      },
+    ]);
+  }
+  const authorizers = Object.values(value.components ?? {}).reduce(
+    (sum, component) => sum + Object.keys(component.authorizers ?? {}).length,
+    0,
+  );
+  if (authorizers > MAX_AUTHORIZERS) {
+    throw new DataError(label, [
+      {
+        path: 'components',
+        message: `${authorizers.toLocaleString('en-US')} authorizers in all; the mock holds at most ${MAX_AUTHORIZERS.toLocaleString('en-US')} across components`,
       },
     ]);
   }
@@ -121,7 +172,7 @@ export function checkMockData(value: unknown, label = ''): MockDataFile {
  */
 export function checkEnvData(value: unknown, label = ''): EnvData {
   if (!isEnvData(value)) throw new DataError(label, describeErrors(isEnvData.errors));
-  const issues = duplicateNames(value, '');
+  const issues = [...duplicateNames(value, ''), ...envScriptIssues(value, '')];
   if (issues.length > 0) throw new DataError(label, issues);
   checkTotalFunctions(functionCount(value), '', label);
   return value;

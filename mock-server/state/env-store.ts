@@ -1,5 +1,13 @@
 // The envs and their functions, with the verbs the endpoints and the control API use; sorted listing and search.
-import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenCheck, TokenState } from '../../generated/schemas.js';
+import type {
+  CloudFunction,
+  EnvData,
+  EnvInfo,
+  FunctionScript,
+  MockDataFile,
+  TokenCheck,
+  TokenState,
+} from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';
 import { NameIndex } from './name-index.js';
@@ -50,6 +58,10 @@ export interface EnvState {
   readonly index?: NameIndex;
   /** The env as describeenvs lists it. */
   readonly info: EnvInfo;
+  /** What its functions do when invoked, by name (the data's scripts, changed by setScript). */
+  readonly scripts: Map<string, FunctionScript>;
+  /** How many times each function was invoked since the env was built: a list script's position. */
+  readonly calls: Map<string, number>;
 }
 
 /** The parameters of one page, already validated and defaulted. */
@@ -135,7 +147,47 @@ export class Store {
     const functions = order.map((i) => stored[i]);
     const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
     const info = fakeEnvInfo(this.#seed, id, env);
-    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info };
+    const scripts = new Map(Object.entries(env.scripts ?? {}));
+    // A listed function's own result or error is the shorthand of a one-step script; scripts wins.
+    for (const fn of env.functions ?? []) {
+      if (scripts.has(fn.name)) continue;
+      if (fn.error !== undefined) scripts.set(fn.name, { error: fn.error });
+      else if (Object.hasOwn(fn, 'result')) scripts.set(fn.name, { result: fn.result });
+    }
+    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info, scripts, calls: new Map() };
+  }
+
+  /**
+   * One function of an env by name, or undefined. Envs of INDEX_THRESHOLD functions or more look
+   * it up through their index; smaller ones are scanned.
+   */
+  getFunction(env: EnvState, name: string): StoredFunction | undefined {
+    const key = name.toLowerCase();
+    const candidates = env.index ? Array.from(env.index.match(key), (i) => env.functions[i]) : env.functions;
+    return candidates.find((fn) => fn.searchKey === key && fn.record.name === name);
+  }
+
+  /**
+   * Gives a function of an env a script (undefined removes it) and starts its list over; the
+   * function need not exist yet. False when the env is not in the data.
+   */
+  setScript(envId: string, name: string, script: FunctionScript | undefined): boolean {
+    const env = this.#envs.get(envId);
+    if (!env) return false;
+    if (script === undefined) env.scripts.delete(name);
+    else env.scripts.set(name, script);
+    env.calls.delete(name);
+    return true;
+  }
+
+  /**
+   * Counts one invocation of a function and returns its position (0 for the first call since the
+   * env was built or the script was set).
+   */
+  countCall(env: EnvState, name: string): number {
+    const index = env.calls.get(name) ?? 0;
+    env.calls.set(name, index + 1);
+    return index;
   }
 
   /**

@@ -1,4 +1,5 @@
 // The journal: a ring buffer of recent requests with bounded texts, read by the control API and the dashboard.
+import { API_PATHS } from '../api-facts.js';
 /** One request as the journal records it. Access tokens are cut to a short prefix. */
 export interface JournalEntry {
   /** Order of arrival, from 1. */
@@ -26,8 +27,22 @@ export interface JournalEntry {
   client_closed_ms?: number;
   /** SHA-256 (hex) of the whole access_token sent: an exact comparison without keeping the token. */
   access_token_sha256?: string;
-  /** SHA-256 (hex) of the component_access_token an api_component_token answer issued (the answer keeps it cut). */
+  /** SHA-256 (hex) of the token an api_component_token or api_authorizer_token answer issued (the answer keeps it cut). */
   issued_token_sha256?: string;
+  /** For invokecloudfunction, once env, name and a JSON event were read: the call as the function saw it. */
+  invocation?: JournalInvocation;
+}
+
+/** One cloud function call in the journal: which function, the event it was sent, and its result or error. */
+export interface JournalInvocation {
+  env: string;
+  name: string;
+  /** The event as sent, parsed; past 4,096 characters of JSON it is kept as its cut JSON text (body has 16 kB of it). */
+  event: unknown;
+  /** resp_data as answered, when the function returned a result. */
+  resp_data?: string;
+  /** The scripted error, when the function threw. */
+  error?: string;
 }
 
 /**
@@ -54,7 +69,8 @@ function keysOf(entry: JournalEntry): EntryKeys {
   let keys = entryKeys.get(entry);
   if (keys) return keys;
   keys = {};
-  if (entry.body?.trimStart().startsWith('{')) {
+  // invokecloudfunction's body is the function's event: its env is the query's, and it carries no appid.
+  if (entry.path !== API_PATHS.invokeCloudFunction && entry.body?.trimStart().startsWith('{')) {
     try {
       const parsed: unknown = JSON.parse(entry.body);
       if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) {
@@ -258,14 +274,38 @@ function boundValue(value: unknown, max: number): unknown {
 /**
  * The entry with every text copied from a request bounded: bodies and answers to JOURNAL_BODY_CHARS,
  * every other string (reason, path, …) to JOURNAL_TEXT_CHARS, and objects and arrays (the query) to
- * 16 members of a quarter of that each. A journal of N entries so holds at most about N × 45 kB of
- * JSON, whatever clients send.
+ * 16 members of a quarter of that each, and an invocation's event and resp_data to a quarter of
+ * JOURNAL_BODY_CHARS each. A journal of N entries so holds at most about N × 45 kB of JSON, whatever
+ * clients send.
  * @example boundEntry({ ...entry, reason: 'x'.repeat(1e6) }).reason // 1024 x's, then '… [1000000 characters in all]'
  */
 export function boundEntry(entry: JournalEntry): JournalEntry {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(entry)) {
-    out[key] = boundValue(value, LONG_FIELDS.has(key) ? JOURNAL_BODY_CHARS : JOURNAL_TEXT_CHARS);
+    out[key] =
+      key === 'invocation'
+        ? boundInvocation(value as JournalInvocation)
+        : boundValue(value, LONG_FIELDS.has(key) ? JOURNAL_BODY_CHARS : JOURNAL_TEXT_CHARS);
   }
   return out as unknown as JournalEntry;
+}
+
+/** Longest JSON of an invocation's event, and longest resp_data, kept in the journal: a quarter of a body each. */
+const INVOCATION_CHARS = JOURNAL_BODY_CHARS / 4;
+
+/**
+ * An invocation with its event kept whole (a test asserts on what its client sent) while its JSON
+ * fits INVOCATION_CHARS, else as that JSON cut (the entry's body keeps more); the rest bounded like texts.
+ */
+function boundInvocation(invocation: JournalInvocation): JournalInvocation {
+  const json = JSON.stringify(invocation.event) ?? 'null';
+  return {
+    env: cutText(invocation.env, JOURNAL_TEXT_CHARS),
+    name: cutText(invocation.name, JOURNAL_TEXT_CHARS),
+    event: json.length <= INVOCATION_CHARS ? invocation.event : cutText(json, INVOCATION_CHARS),
+    ...(invocation.resp_data === undefined
+      ? {}
+      : { resp_data: boundValue(invocation.resp_data, INVOCATION_CHARS) as string }),
+    ...(invocation.error === undefined ? {} : { error: cutText(invocation.error, JOURNAL_TEXT_CHARS) }),
+  };
 }

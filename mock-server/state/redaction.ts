@@ -1,12 +1,14 @@
 // Redaction: tokens, secrets and tickets cut short wherever a request is shown (journal, log, rid/get).
-import { TOKEN_QUERY_KEYS } from '../api-facts.js';
+import { SECRET_QUERY_KEYS } from '../api-facts.js';
 import { cutText, JOURNAL_BODY_CHARS } from './journal.js';
 
-/** Keys whose values are secrets in a body: tokens, the platform's secret and its ticket. */
+/** Keys whose values are secrets in a body or an answer: tokens (issued ones too), the platform's secret and its ticket, an authorizer's refresh token. */
 const SECRET_BODY_KEYS: ReadonlySet<string> = new Set([
-  ...TOKEN_QUERY_KEYS,
+  ...SECRET_QUERY_KEYS,
   'component_appsecret',
   'component_verify_ticket',
+  'authorizer_refresh_token',
+  'authorizer_access_token',
 ]);
 
 /**
@@ -26,7 +28,7 @@ export function redactedUrl(path: string, query: Record<string, unknown>): strin
   for (const [key, value] of Object.entries(query)) {
     for (const item of Array.isArray(value) ? value : [value]) {
       const text = String(item);
-      const shown = TOKEN_QUERY_KEYS.includes(key) ? redactToken(text) : encodeURIComponent(text);
+      const shown = SECRET_QUERY_KEYS.includes(key) ? redactToken(text) : encodeURIComponent(text);
       pairs.push(`${encodeURIComponent(key)}=${shown}`);
     }
   }
@@ -46,7 +48,7 @@ export function redactQuery(query: Record<string, unknown>): Record<string, stri
   const out: Record<string, string | string[]> = {};
   for (const [key, value] of Object.entries(query)) {
     const text = Array.isArray(value) ? value.map(String) : String(value);
-    if (!TOKEN_QUERY_KEYS.includes(key)) defineData(out, key, text);
+    if (!SECRET_QUERY_KEYS.includes(key)) defineData(out, key, text);
     else defineData(out, key, Array.isArray(text) ? text.map(redactToken) : redactToken(text));
   }
   return out;
@@ -153,7 +155,7 @@ export function redactBodyText(text: string): string {
 }
 
 /**
- * An answer as the journal keeps it: secrets cut (an issued component_access_token is one), at most
+ * An answer as the journal keeps it: secrets cut (an issued component_access_token or authorizer_access_token is one), at most
  * JOURNAL_BODY_CHARS characters, and the whole length noted when cut.
  * @example keptAnswer('{"component_access_token":"86_abcdefghijkl","expires_in":7200}') // '{"component_access_token":"86_abc…","expires_in":7200}'
  */

@@ -235,6 +235,11 @@ export class TokenRegistry {
     return stateAt(issued, this.#clock.now(issued.appid));
   }
 
+  /** The component an issued token belongs to, or undefined for a token this mock never issued (or forgot). */
+  appidOf(token: string): string | undefined {
+    return this.#issued.get(token)?.appid;
+  }
+
   /** How many issued tokens, and components with a latest token, are remembered (both bounded). */
   get size(): { issued: number; components: number } {
     return { issued: this.#issued.size, components: this.#latest.size };

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { API_PATH_LIST } from '../../mock-server/api-facts.js';
 import { createApp } from '../../mock-server/app.js';
 import { ERROR_CODES } from '../../mock-server/error-codes.js';
-import { API_SCHEMA_FILES, buildOpenApi, ENDPOINT_ERRCODES } from '../../mock-server/openapi.js';
+import { API_SCHEMA_FILES, buildOpenApi, ENDPOINT_ERRCODES, UNKNOWN_PATH_ERRCODE } from '../../mock-server/openapi.js';
 import { runCli, tempDir } from '../support/cli-process.js';
 
 const schemasDir = new URL('../../schemas/', import.meta.url);
@@ -56,8 +56,9 @@ describe('the OpenAPI 3.1 document', () => {
     }
   });
 
-  it('gives every errcode of the catalogue to at least one endpoint', () => {
-    const listed = new Set(Object.values(ENDPOINT_ERRCODES).flat());
+  it('gives every errcode of the catalogue to at least one endpoint, or to unknown paths in the description', () => {
+    const listed = new Set([...Object.values(ENDPOINT_ERRCODES).flat(), UNKNOWN_PATH_ERRCODE]);
+    expect(buildOpenApi().info.description).toContain(`errcode ${UNKNOWN_PATH_ERRCODE} (invalid url)`);
     expect(Object.keys(ERROR_CODES).filter((errcode) => !listed.has(errcode as keyof typeof ERROR_CODES))).toEqual([]);
   });
 

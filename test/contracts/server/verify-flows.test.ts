@@ -4,16 +4,19 @@ import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFlowBody, checkFlowFile, fill, loadFlows } from '../../../contracts/flows.js';
 import { verifyServer } from '../../../contracts/server/verify-server.js';
-import { API_PATHS } from '../../../mock-server/api-facts.js';
+import { API_PATH_LIST, API_PATHS, API_PREFIXES } from '../../../mock-server/api-facts.js';
 import { createApp, type MockApp } from '../../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 
 describe('the shipped flows', () => {
-  it('load, with unique ids, and cover every endpoint', () => {
+  it('load, with unique ids, and cover every endpoint and an unknown path under each API prefix', () => {
     const flows = loadFlows();
     expect(new Set(flows.map((f) => f.id)).size).toBe(flows.length);
     const paths = new Set(flows.flatMap((f) => f.steps.flatMap((s) => (s.call ? [s.call.path] : []))));
-    expect([...paths].sort()).toEqual(Object.values(API_PATHS).sort());
+    const served = [...paths].filter((path) => (API_PATH_LIST as readonly string[]).includes(path));
+    expect(served.sort()).toEqual(Object.values(API_PATHS).sort());
+    const unknown = [...paths].filter((path) => !served.includes(path));
+    for (const prefix of API_PREFIXES) expect(unknown.some((path) => path.startsWith(prefix))).toBe(true);
   });
 
   it('all pass against the mock, each from a reset and its own data', async () => {
@@ -29,6 +32,7 @@ describe('the shipped flows', () => {
       // Flows leave the mock as they found it: real time, no issued token.
       expect(mock.clock.view().offset_s).toBe(0);
       expect(mock.registry.list()).toEqual([]);
+      expect(mock.authorizers.list().issued).toEqual([]);
     } finally {
       await mock.close();
     }
@@ -65,7 +69,12 @@ describe('checking a flow file', () => {
   it.each([
     ['a step with two kinds', flow([{ advance_s: 1, fault: { errcode: -1 } }]), /exactly one of/],
     ['a call without expect', flow([{ call: { path: API_PATHS.ridGet } }]), /needs expect/],
-    ['an unknown path', flow([{ call: { path: '/cgi-bin/token' }, expect: { errcode: 0 } }]), /path/],
+    ['a path outside the API prefixes', flow([{ call: { path: '/v1/token' }, expect: { errcode: 0 } }]), /path/],
+    [
+      'a path the API does not serve, expected to succeed',
+      flow([{ call: { path: '/cgi-bin/token' }, expect: { errcode: 0 } }]),
+      /answers 40066/,
+    ],
     [
       'a portable flow that moves the clock',
       { flows: [{ id: 'GSL-X-001', title: 't', portable: true, steps: [{ advance_s: 1 }] }] },
@@ -143,6 +152,56 @@ const MUTANTS: [string, Mutation, string, RegExp][] = [
     },
     'GSL-ENVS-002',
     /errcode 44002, expected 0/,
+  ],
+  [
+    'an unknown path under /tcb/ answers HTTP 404',
+    () => (req, res, next) => {
+      if (req.path.startsWith('/tcb/') && req.path !== API_PATHS.invokeCloudFunction) {
+        res.status(404).json({ error: 'no such API' });
+        return;
+      }
+      next();
+    },
+    'GSL-URL-003',
+    /HTTP 404, expected 200/,
+  ],
+  [
+    'authorizer tokens never expire',
+    (app) => {
+      const { authorizers } = app.mock;
+      const lookup = authorizers.lookup.bind(authorizers);
+      authorizers.lookup = (token) => {
+        const info = lookup(token);
+        return info && { ...info, state: 'valid' };
+      };
+      return undefined;
+    },
+    'GSL-AUTHZ-012',
+    /errcode 0, expected 42001/,
+  ],
+  [
+    'any refresh token is taken for a listed authorizer',
+    (app) => {
+      const { authorizers } = app.mock;
+      const issue = authorizers.issue.bind(authorizers);
+      authorizers.issue = (grant) => issue({ ...grant, authorizer_refresh_token: 'refreshtoken@@@contract' });
+      return undefined;
+    },
+    'GSL-AUTHZ-010',
+    /errcode 0, expected 61023/,
+  ],
+  [
+    'resp_data sent as an object, not as JSON text',
+    () => (req, res, next) => {
+      if (req.path === API_PATHS.invokeCloudFunction) {
+        res.setHeader('Content-Type', 'application/json; encoding=utf-8');
+        res.end('{"errcode":0,"errmsg":"ok","resp_data":{"event":{"id":"A-1"}}}');
+        return;
+      }
+      next();
+    },
+    'GSL-INVOKE-001',
+    /resp_data: must be string/,
   ],
   [
     'HTTP 405 for GET on the token endpoint',
@@ -298,6 +357,8 @@ describe('a correct server whose 40001 errmsg is the longer text WeChat sends si
       const { results } = await verifyServer({
         baseUrl: url,
         ...(control ? {} : { accessToken: 'real-token', env: 'my-env' }),
+        // The test's own mock: the checks that need it whole (40001 for a token not listed) run too.
+        exclusive: true,
       });
       expect(results.filter((r) => r.status === 'fail')).toEqual([]);
       const noted = results.filter((r) =>

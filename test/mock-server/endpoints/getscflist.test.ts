@@ -223,7 +223,7 @@ describe('options', () => {
 
 describe('paths that are not the API', () => {
   it('answer 404 with JSON naming the API, never an HTML page', async () => {
-    const res = await request(app).post('/cgi-bin/token');
+    const res = await request(app).post('/api/token');
     expect(res.status).toBe(404);
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body.error).toMatch(/POST \/componenttcb\/getscflist/);

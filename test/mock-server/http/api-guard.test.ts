@@ -66,6 +66,19 @@ describe('the Host rule on the API routes (a DNS-rebinding page read rid/get and
       mock.faults.clear();
     }
   });
+
+  it.each([['/tcb/notanapi'], ['/cgi-bin/component/api_query_auth'], ['/componenttcb/batchuploadscf']])(
+    'answers 40066 at %s only under a Host it answers; another Host gets 61004 naming --allowed-host',
+    async (path) => {
+      const served = await send(mock.port, `${path}?access_token=tok-valid`, { Host: 'localhost:4020' });
+      expect(served.json.errcode).toBe(40066);
+      const refused = await send(mock.port, `${path}?access_token=tok-valid`, { Host: 'evil.example' });
+      expect(refused.status).toBe(200);
+      expect(refused.json.errcode).toBe(61004);
+      expect(refused.json.errmsg).toMatch(/--allowed-host/);
+      expect(mock.journal.snapshot().requests.at(-1)).toMatchObject({ errcode: 61004, status: 200 });
+    },
+  );
 });
 
 describe('a web page of another site (an <img> used up queued faults; a page issued 10,000 tokens)', () => {
@@ -97,6 +110,16 @@ describe('a web page of another site (an <img> used up queued faults; a page iss
     } finally {
       mock.faults.clear();
     }
+  });
+
+  it('a page of another site gets 61004 naming --cors at a path WeChat does not serve too, not 40066', async () => {
+    const res = await send(mock.port, '/tcb/notanapi', {
+      Host: `127.0.0.1:${mock.port}`,
+      Origin: 'http://evil.example',
+      'Sec-Fetch-Site': 'cross-site',
+    });
+    expect(res.json.errcode).toBe(61004);
+    expect(res.json.errmsg).toMatch(/--cors ORIGIN/);
   });
 
   it.each([

@@ -92,8 +92,8 @@ describe('faults on every API endpoint', () => {
 });
 
 describe('paths that are not an API', () => {
-  it('answer 404 naming every API this mock serves', async () => {
-    const res = await request(createApp()).post('/cgi-bin/token');
+  it("answer 404 naming every API this mock serves, outside the API's prefixes", async () => {
+    const res = await request(createApp()).post('/v1/token');
     expect(res.status).toBe(404);
     for (const path of API_PATH_LIST) expect(res.body.error).toContain(path);
   });

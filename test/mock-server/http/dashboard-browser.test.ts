@@ -285,6 +285,46 @@ describe.skipIf(!CHROMIUM)(`the dashboard in a real Chromium${CHROMIUM ? '' : ` 
       expect(await page.locator('#issued-table tbody tr').first().innerText()).toContain('valid');
     });
 
+    it("shows an invocation's event and decoded result, and the authorizers with their issued tokens", async () => {
+      await controlApi(mock, 'PUT', '/envs/inv-1', {
+        functions: [{ name: 'hello', status: 'Active' }],
+        scripts: { hello: { result: { doubled: '$event.n' } } },
+      });
+      await controlApi(mock, 'POST', '/components/wx-component-1/authorizers', {
+        authorizer_appid: 'wx-authorizer-1',
+        refresh_token: 'refreshtoken@@@one',
+        envs: ['inv-1'],
+      });
+      const authorized = await fetch(
+        `${mock.url}/cgi-bin/component/api_authorizer_token?component_access_token=${CLIENT_TOKEN}`,
+        {
+          method: 'POST',
+          body: JSON.stringify({
+            component_appid: 'wx-component-1',
+            authorizer_appid: 'wx-authorizer-1',
+            authorizer_refresh_token: 'refreshtoken@@@one',
+          }),
+        },
+      );
+      const { authorizer_access_token: token } = (await authorized.json()) as { authorizer_access_token: string };
+      await fetch(`${mock.url}/tcb/invokecloudfunction?access_token=${token}&env=inv-1&name=hello`, {
+        method: 'POST',
+        body: '{"n":21}',
+      });
+      const { page, problems } = await open(mock);
+      await rowWith(page, '/tcb/invokecloudfunction').locator('button').click();
+      expect(await rowWith(page, '/tcb/invokecloudfunction').innerText()).toContain('inv-1');
+      expect(JSON.parse(await page.locator('#detail [data-part="event"]').innerText())).toEqual({ n: 21 });
+      expect(JSON.parse(await page.locator('#detail [data-part="result"]').innerText())).toEqual({ doubled: 21 });
+      await page.click('#tabs a[href="#control"]');
+      const authorizer = page.locator('#authorizer-table tbody tr', { hasText: 'wx-authorizer-1' });
+      await authorizer.waitFor({ timeout: 2000 });
+      expect(await authorizer.innerText()).toContain('inv-1');
+      const issuedRow = page.locator('#authorizer-issued-table tbody tr', { hasText: 'wx-authorizer-1' });
+      expect(await issuedRow.innerText()).toContain('valid');
+      expect(problems).toEqual([]);
+    });
+
     it('filters by errcode and env, and says how many requests the ring buffer dropped', async () => {
       await controlApi(smallMock, 'POST', '/reset');
       for (const env of ['prod-1', 'legacy', 'nope', 'prod-1', 'legacy', 'test-2']) await callApi(smallMock, { env });

@@ -31,6 +31,30 @@ async function issue(appid: string): Promise<{ errcode?: number; component_acces
 
 const addFault = (fault: object) => request(app).post('/__mock/faults').send(fault);
 
+/** api_authorizer_token for an authorizer of a component (any listed token is a component token here). */
+async function authorize(
+  component: string,
+  authorizer = 'wx-app',
+  token = 'tok-c',
+): Promise<{ errcode?: number; authorizer_access_token?: string }> {
+  const res = await request(app)
+    .post(`${API_PATHS.authorizerToken}?component_access_token=${token}`)
+    .send({ component_appid: component, authorizer_appid: authorizer, authorizer_refresh_token: 'refreshtoken@@@r' });
+  return JSON.parse(res.text);
+}
+
+/** invokecloudfunction of an Active function of env-a with a token; the errcode answered. */
+async function invoke(token: string, event: object = {}): Promise<number> {
+  await request(app)
+    .put('/__mock/envs/env-a')
+    .send({ functions: [{ name: 'fn-a', status: 'Active' }] });
+  const name = 'fn-a';
+  const res = await request(app)
+    .post(`${API_PATHS.invokeCloudFunction}?access_token=${token}&env=env-a&name=${name}`)
+    .send(event);
+  return JSON.parse(res.text).errcode;
+}
+
 describe('a fault with match', () => {
   it.each([
     ['an env', { env: 'env-a' }, ['env-a', 'tok-1'], ['env-b', 'tok-1']],
@@ -55,6 +79,29 @@ describe('a fault with match', () => {
     expect((await issue('wx-other')).component_access_token).toBeDefined();
     expect((await issue('wx-mine')).errcode).toBe(45009);
     expect((await issue('wx-mine')).component_access_token).toBeDefined();
+  });
+
+  it("matches a component_appid in api_authorizer_token's body", async () => {
+    await addFault({ errcode: 45009, match: { component_appid: 'wx-mine' } });
+    expect((await authorize('wx-other')).authorizer_access_token).toBeDefined();
+    expect((await authorize('wx-mine')).errcode).toBe(45009);
+    expect((await authorize('wx-mine')).authorizer_access_token).toBeDefined();
+  });
+
+  it("matches invokecloudfunction's env in its query, not an env field of the event it sends", async () => {
+    const token = (await authorize('wx-mine')).authorizer_access_token as string;
+    await addFault({ errcode: -1, match: { env: 'env-b' } });
+    expect(await invoke(token, { env: 'env-b' })).toBe(0);
+    await addFault({ errcode: -1, match: { env: 'env-a' } });
+    expect(await invoke(token)).toBe(-1);
+  });
+
+  it('matches an authorizer token sent to invokecloudfunction', async () => {
+    const mine = (await authorize('wx-mine')).authorizer_access_token as string;
+    const theirs = (await authorize('wx-theirs')).authorizer_access_token as string;
+    await addFault({ errcode: -1, match: { access_token: mine } });
+    expect(await invoke(theirs)).toBe(0);
+    expect(await invoke(mine)).toBe(-1);
   });
 
   it('keeps the order of the faults a request matches, unmatched ones included', async () => {
@@ -256,10 +303,52 @@ describe('a clock per component', () => {
     const theirs = (await issue('wx-theirs')).component_access_token as string;
     await request(app).post('/__mock/clock').send({ advance_s: 60, component_appid: 'wx-mine' });
     const res = await request(app).delete('/__mock/components/wx-mine');
-    expect(res.body).toEqual({ component_appid: 'wx-mine', removed: { listed: false, clock: true, issued_tokens: 1 } });
+    expect(res.body).toEqual({
+      component_appid: 'wx-mine',
+      removed: { listed: false, clock: true, issued_tokens: 1, authorizers: 0, authorizer_tokens: 0 },
+    });
     expect((await request(app).get('/__mock/clock?component_appid=wx-mine')).body.component_offset_s).toBe(0);
     const issued = (await request(app).get('/__mock/tokens')).body.issued;
     expect(issued.map((t: { component_access_token: string }) => t.component_access_token)).toEqual([theirs]);
+  });
+
+  it("ages an authorizer token on its component's clock only", async () => {
+    const mine = (await authorize('wx-mine')).authorizer_access_token as string;
+    const theirs = (await authorize('wx-theirs')).authorizer_access_token as string;
+    await request(app).post('/__mock/clock').send({ advance_s: 7200, component_appid: 'wx-mine' });
+    expect(await invoke(mine)).toBe(42001);
+    expect(await invoke(theirs)).toBe(0);
+    const issued = (await request(app).get('/__mock/authorizers')).body.issued as { state: string }[];
+    expect(issued.map((t) => t.state)).toEqual(['expired', 'valid']);
+  });
+
+  it('DELETE /__mock/components/:appid forgets its authorizers and the authorizer tokens issued under it only', async () => {
+    await request(app)
+      .put('/__mock/components/wx-mine')
+      .send({
+        secret: 's',
+        authorizers: { 'wx-app': { refresh_token: 'refreshtoken@@@r' } },
+      });
+    const mine = (await authorize('wx-mine')).authorizer_access_token as string;
+    const theirs = (await authorize('wx-theirs')).authorizer_access_token as string;
+    const res = await request(app).delete('/__mock/components/wx-mine');
+    expect(res.body.removed).toMatchObject({ listed: true, authorizers: 1, authorizer_tokens: 1 });
+    const after = (await request(app).get('/__mock/authorizers')).body;
+    const kept = after.issued.map((t: { authorizer_access_token: string }) => t.authorizer_access_token);
+    expect(kept).toEqual([theirs]);
+    expect(kept).not.toContain(mine);
+    expect(after.components).toEqual({});
+  });
+
+  it('PUT /__mock/components/:appid lists its authorizers for api_authorizer_token', async () => {
+    await request(app)
+      .put('/__mock/components/wx-mine')
+      .send({
+        secret: 's',
+        authorizers: { 'wx-app': { refresh_token: 'refreshtoken@@@r' } },
+      });
+    expect((await authorize('wx-mine', 'wx-other')).errcode).toBe(61003);
+    expect((await authorize('wx-mine')).authorizer_access_token).toBeDefined();
   });
 
   it('POST /__mock/reset puts every component back on real time', async () => {

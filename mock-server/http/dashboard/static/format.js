@@ -22,7 +22,8 @@ function parseObject(text) {
 
 /** The env a request asked for, from its JSON body, or '' when it named none. */
 export function envOf(entry) {
-  const env = parseObject(entry.body)?.env;
+  // invokecloudfunction names its env in the query (kept in the invocation); the others in the body.
+  const env = entry.invocation?.env ?? parseObject(entry.body)?.env;
   return typeof env === 'string' ? env : '';
 }
 

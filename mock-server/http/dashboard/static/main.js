@@ -1,5 +1,7 @@
 // Starts the dashboard: asks for the control token when the mock wants one, then polls the journal.
+
 import { forgetToken, onUnauthorized, savedToken, saveToken, tokenRequired } from './api.js';
+import { loadAuthorizers } from './authorizers.js';
 import { loadFaults, loadTokens, setupControl } from './control-panel.js';
 import { $, act } from './dom.js';
 import { loadEnvs, setupEnvs } from './envs.js';
@@ -24,7 +26,7 @@ function showPanel() {
   }
   if (!started) return;
   if (id === 'envs') act(loadEnvs)();
-  if (id === 'control') act(() => Promise.all([loadFaults(), loadTokens()]))();
+  if (id === 'control') act(() => Promise.all([loadFaults(), loadTokens(), loadAuthorizers()]))();
 }
 
 function askForToken(message) {

@@ -196,6 +196,7 @@ function showDetail(entry) {
       el('pre', { 'data-part': 'body' }, entry.body === null ? '(none)' : pretty(entry.body)),
       cut(entry.body),
     ),
+    ...(entry.invocation ? invocationSection(entry.invocation) : []),
     ...section(
       'Answer',
       el('pre', { 'data-part': 'answer' }, entry.answer === undefined ? '(none sent)' : pretty(entry.answer)),
@@ -208,6 +209,43 @@ function showDetail(entry) {
     ),
   );
   $('#copy-curl').addEventListener('click', () => copy(curl, detail.querySelector('[data-part="curl"]')));
+}
+
+/** What a cloud function call was: the function, the event it was sent, and its result (decoded) or error. */
+function invocationSection(invocation) {
+  let result = invocation.resp_data;
+  try {
+    if (result !== undefined) result = JSON.stringify(JSON.parse(result), null, 2);
+  } catch {
+    // Cut in the journal: shown as kept.
+  }
+  return section(
+    'Invocation',
+    el(
+      'dl',
+      {},
+      el('dt', {}, 'function'),
+      el('dd', { className: 'mono' }, `${invocation.env} / ${invocation.name}`),
+      el('dt', {}, 'outcome'),
+      el(
+        'dd',
+        { className: invocation.error === undefined ? 'ok' : 'bad' },
+        invocation.error !== undefined
+          ? `threw: ${invocation.error}`
+          : result !== undefined
+            ? 'returned a result'
+            : 'not run',
+      ),
+    ),
+    el('h4', {}, 'Event'),
+    el(
+      'pre',
+      { 'data-part': 'event' },
+      typeof invocation.event === 'string' ? invocation.event : JSON.stringify(invocation.event, null, 2),
+    ),
+    result === undefined ? null : el('h4', {}, 'Result (resp_data decoded)'),
+    result === undefined ? null : el('pre', { 'data-part': 'result' }, result),
+  );
 }
 
 async function copy(text, pre) {
