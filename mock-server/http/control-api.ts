@@ -23,6 +23,7 @@ import {
   isTokenTable,
   rangeMessage,
 } from '../validation.js';
+import { lifecycleRoutes } from './lifecycle-control.js';
 
 export { CONTROL_PREFIX };
 
@@ -41,10 +42,11 @@ export class ControlError extends Error {
 }
 
 function summary(env: EnvState) {
-  return { env: env.id, qbase: env.qbase, total_count: env.functions.length };
+  return { env: env.id, qbase: env.qbase, total_count: env.table.count };
 }
 
-function envIdParam(req: Request): string {
+/** The :env parameter, 400 when it is not an env id. */
+export function envIdParam(req: Request): string {
   const id = String(req.params.env);
   if (!isEnvId(id)) {
     throw new ControlError(400, `env id ${JSON.stringify(id)} is not valid`, [
@@ -55,7 +57,7 @@ function envIdParam(req: Request): string {
 }
 
 /** Runs a check that throws DataError and turns it into a 400 answer. */
-function checked<T>(check: () => T, what: string): T {
+export function checked<T>(check: () => T, what: string): T {
   try {
     return check();
   } catch (error) {
@@ -65,7 +67,7 @@ function checked<T>(check: () => T, what: string): T {
 }
 
 /** The request body parsed as JSON: required, and answered with 400 when it is not JSON. */
-function requireBody(req: Request): unknown {
+export function requireBody(req: Request): unknown {
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw) || raw.toString('utf8').trim() === '')
     throw new ControlError(400, 'a JSON body is required');
@@ -146,7 +148,7 @@ export function controlRouter(context: MockContext): Router {
     const id = envIdParam(req);
     const env = store.getEnv(id);
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
-    res.json({ ...summary(env), functions: env.functions.map((fn) => fn.record) });
+    res.json({ ...summary(env), functions: env.table.all().map((fn) => fn.record) });
   });
   // One page as the API pages and searches it (the store's own listing), outside the API: no token,
   // no fault and no journal entry, and qbase-false envs list too.
@@ -177,7 +179,7 @@ export function controlRouter(context: MockContext): Router {
   router.put('/envs/:env', (req, res) => {
     const id = envIdParam(req);
     const data = checked(() => checkEnvData(requireBody(req)), `env ${id}`);
-    const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.functions.length), 0);
+    const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.table.count), 0);
     checked(() => checkTotalFunctions(others + functionCount(data), ''), `env ${id}`);
     const existed = store.getEnv(id) !== undefined;
     res.status(existed ? 200 : 201).json(summary(store.putEnv(id, data)));
@@ -266,6 +268,8 @@ export function controlRouter(context: MockContext): Router {
     faults.clear();
     res.json({ cleared });
   });
+
+  lifecycleRoutes(router, context);
 
   router.use((req: Request, _res: Response) => {
     throw new ControlError(404, `no control route ${req.method} ${CONTROL_PREFIX}${req.path}`);

@@ -1,59 +1,21 @@
 // The envs and their functions, with the verbs the endpoints and the control API use; sorted listing and search.
-import type { CloudFunction, EnvData, EnvInfo, MockDataFile, TokenState } from '../../generated/schemas.js';
+import type { EnvData, EnvInfo, MockDataFile, TokenState } from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';
-import { NameIndex } from './name-index.js';
+import { FunctionTable, type Page, type PageQuery, StoredFunction } from './function-table.js';
 
+export { INDEX_THRESHOLD, type Page, type PageQuery, StoredFunction } from './function-table.js';
 /**
- * Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller.
- * @example store.getEnv('big')?.index // present when the env has INDEX_THRESHOLD functions or more
+ * One env as served: replaced whole when the data or the env is put anew; its functions change
+ * in place when a client creates, updates or deletes one (the function lifecycle).
  */
-export const INDEX_THRESHOLD = 1000;
-
-/**
- * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
- * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
- * twice the memory, and every read on the hot path wants the JSON anyway.
- * @example new StoredFunction(record).json // the record's wire JSON
- */
-export class StoredFunction {
-  readonly json: string;
-  readonly searchKey: string;
-
-  constructor(record: CloudFunction) {
-    this.json = JSON.stringify(record);
-    this.searchKey = record.name.toLowerCase();
-  }
-
-  /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
-  get record(): CloudFunction {
-    return JSON.parse(this.json);
-  }
-}
-
-/** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
 export interface EnvState {
   readonly id: string;
   readonly qbase: boolean;
-  /** Sorted as served: add_time descending, then name ascending. */
-  readonly functions: readonly StoredFunction[];
-  /** Present for envs of INDEX_THRESHOLD functions or more. */
-  readonly index?: NameIndex;
+  /** The functions, served add_time descending, then name ascending. */
+  readonly table: FunctionTable;
   /** The env as describeenvs lists it. */
   readonly info: EnvInfo;
-}
-
-/** The parameters of one page, already validated and defaulted. */
-export interface PageQuery {
-  offset: number;
-  limit: number;
-  searchkey?: string;
-}
-
-/** A page: the total number of matches and the stored functions on this page. */
-export interface Page {
-  total_count: number;
-  functions: readonly StoredFunction[];
 }
 
 /**
@@ -71,6 +33,7 @@ export class Store {
   #envs = new Map<string, EnvState>();
   #listeners: ((data: MockDataFile, seed: number) => void)[] = [];
   #current: MockDataFile = {};
+  #beforeRead: (() => void) | undefined;
 
   constructor(data: MockDataFile, seed: number = data.seed ?? 1) {
     this.#initial = data;
@@ -121,10 +84,9 @@ export class Store {
       if (addTimes[a] !== addTimes[b]) return addTimes[a] < addTimes[b] ? 1 : -1;
       return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
     });
-    const functions = order.map((i) => stored[i]);
-    const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
+    const table = new FunctionTable(order.map((i) => stored[i]));
     const info = fakeEnvInfo(this.#seed, id, env);
-    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info };
+    return { id, qbase: env.qbase ?? true, table, info };
   }
 
   /** How a token stands: its listed state, 'unlisted' when tokens are listed but not this one, 'valid' when none are. */
@@ -144,11 +106,33 @@ export class Store {
   }
 
   getEnv(id: string): EnvState | undefined {
+    this.#beforeRead?.();
     return this.#envs.get(id);
   }
 
   envs(): EnvState[] {
+    this.#beforeRead?.();
     return [...this.#envs.values()];
+  }
+
+  /** The env as held now, without bringing due changes up to date (for the lifecycle itself). */
+  currentEnv(id: string): EnvState | undefined {
+    return this.#envs.get(id);
+  }
+
+  /** How many functions all envs hold. */
+  totalFunctions(): number {
+    let total = 0;
+    for (const env of this.#envs.values()) total += env.table.count;
+    return total;
+  }
+
+  /**
+   * Runs `settle` before every read of the envs, so a change due on the mock clock (a function
+   * leaving Creating) is seen by getscflist, describeenvs, the control API and the dashboard alike.
+   */
+  beforeRead(settle: () => void): void {
+    this.#beforeRead = settle;
   }
 
   /** Creates or replaces one env from its data-file form. */
@@ -185,16 +169,7 @@ export class Store {
    * literal substring of the name; `total_count` counts every match.
    */
   listFunctions(env: EnvState, query: PageQuery): Page {
-    const { offset, limit } = query;
-    const needle = query.searchkey?.toLowerCase();
-    if (!needle) return { total_count: env.functions.length, functions: env.functions.slice(offset, offset + limit) };
-    if (!env.index) {
-      const matches = env.functions.filter((fn) => fn.searchKey.includes(needle));
-      return { total_count: matches.length, functions: matches.slice(offset, offset + limit) };
-    }
-    const positions = env.index.match(needle);
-    const page: StoredFunction[] = [];
-    for (let i = offset; i < positions.length && i < offset + limit; i++) page.push(env.functions[positions[i]]);
-    return { total_count: positions.length, functions: page };
+    this.#beforeRead?.();
+    return env.table.list(query);
   }
 }
