@@ -1,4 +1,4 @@
-// The multi-step flows of contracts/flows/*.json (token, describeenvs, rid/get): loaded, checked, and their steps judged.
+// The multi-step flows of contracts/flows/*.json (token, describeenvs, rid/get, function lifecycle): loaded, checked, and their steps judged.
 import type { ContractFlow, ContractFlowExpectation, MockDataFile } from '../generated/schemas.js';
 import { API_PATHS } from '../mock-server/api-facts.js';
 import {
@@ -8,24 +8,31 @@ import {
   isContractFlowFile,
   isDescribeEnvsSuccess,
   isGetScfListSuccess,
+  isLifecycleOkSuccess,
   isRidGetSuccess,
+  isScfCodeSuccess,
+  isScfCreateSuccess,
+  isTriggersGetSuccess,
+  isTriggersUpdateSuccess,
   isWechatError,
   type Validator,
 } from '../mock-server/validation.js';
 import envs from './flows/envs.json' with { type: 'json' };
 import keys from './flows/keys.json' with { type: 'json' };
+import lifecycle from './flows/lifecycle.json' with { type: 'json' };
 import rids from './flows/rids.json' with { type: 'json' };
 import tokens from './flows/tokens.json' with { type: 'json' };
 
 /**
  * The flow files shipped in contracts/flows/, by file name.
- * @example Object.keys(FLOW_FILES) // ['tokens.json', 'keys.json', 'envs.json', 'rids.json']
+ * @example Object.keys(FLOW_FILES) // ['tokens.json', 'keys.json', 'envs.json', 'rids.json', 'lifecycle.json']
  */
 export const FLOW_FILES: Record<string, unknown> = {
   'tokens.json': tokens,
   'keys.json': keys,
   'envs.json': envs,
   'rids.json': rids,
+  'lifecycle.json': lifecycle,
 };
 
 /** A flow with its file's default state applied. */
@@ -112,6 +119,12 @@ const SUCCESS: Record<string, Validator<unknown>> = {
   [API_PATHS.describeenvs]: isDescribeEnvsSuccess,
   [API_PATHS.componentToken]: isComponentTokenSuccess,
   [API_PATHS.ridGet]: isRidGetSuccess,
+  [API_PATHS.batchuploadscf]: isScfCreateSuccess,
+  [API_PATHS.batchuploadscfcode]: isScfCodeSuccess,
+  [API_PATHS.updatescfconfig]: isLifecycleOkSuccess,
+  [API_PATHS.deletescf]: isLifecycleOkSuccess,
+  [API_PATHS.gettriggers]: isTriggersGetSuccess,
+  [API_PATHS.batchupdatetriggers]: isTriggersUpdateSuccess,
 };
 
 const RID_SUFFIX = / rid: ([0-9a-f]{8}-[0-9a-f]{8}-[0-9a-f]{8})$/;

@@ -529,6 +529,7 @@ export interface ContractFlowState {
   envs?: {
     [k: string]: EnvData;
   };
+  lifecycle?: MockLifecycle;
 }
 /**
  * One third-party platform: its secret, and the component_verify_ticket it holds (valid 12 hours of mock time from start-up, reload, PUT /__mock/data or reset; POST /__mock/components/:appid/ticket pushes a new one).
@@ -542,6 +543,47 @@ export interface ComponentData {
    * The current component_verify_ticket: a request with another answers 61006. Absent: any non-empty ticket is accepted until one is pushed.
    */
   ticket?: string;
+}
+/**
+ * The function lifecycle's settings: how long a change takes on the mock clock, and failures to force. In a data file's lifecycle, or PUT /__mock/lifecycle.
+ */
+export interface MockLifecycle {
+  /**
+   * Mock seconds each create, update or delete takes before it ends (default 0: the end state at once); "realistic" is 3 s.
+   */
+  transition_s?: number | "realistic";
+  /**
+   * Forced failures, used in order.
+   *
+   * @maxItems 100
+   */
+  failures?: MockForcedFailure[];
+}
+/**
+ * The next matching change (create, update of code or config, delete) ends failed with this status_reason.
+ */
+export interface MockForcedFailure {
+  op: "create" | "update" | "delete";
+  /**
+   * Only in this env (any when absent).
+   */
+  env?: string;
+  /**
+   * Only this function (any when absent).
+   */
+  functionname?: string;
+  /**
+   * status_reason errcode (default ResourceNotFound.File for create and update, FailedOperation.DeleteFunction for delete).
+   */
+  errcode?: string;
+  /**
+   * status_reason errmsg.
+   */
+  errmsg?: string;
+  /**
+   * How many matching changes it fails (default 1).
+   */
+  times?: number;
 }
 /**
  * One flow: the data it needs, then its steps in order.
@@ -592,7 +634,13 @@ export interface ContractFlowCall {
     | "/componenttcb/getscflist"
     | "/componenttcb/describeenvs"
     | "/cgi-bin/component/api_component_token"
-    | "/cgi-bin/openapi/rid/get";
+    | "/cgi-bin/openapi/rid/get"
+    | "/componenttcb/batchuploadscf"
+    | "/componenttcb/batchuploadscfcode"
+    | "/componenttcb/updatescfconfig"
+    | "/componenttcb/deletescf"
+    | "/componenttcb/gettriggers"
+    | "/componenttcb/batchupdatetriggers";
   /**
    * Default POST.
    */
@@ -661,47 +709,6 @@ export interface MockDataFile {
   envs?: {
     [k: string]: EnvData;
   };
-}
-/**
- * The function lifecycle's settings: how long a change takes on the mock clock, and failures to force. In a data file's lifecycle, or PUT /__mock/lifecycle.
- */
-export interface MockLifecycle {
-  /**
-   * Mock seconds each create, update or delete takes before it ends (default 0: the end state at once); "realistic" is 3 s.
-   */
-  transition_s?: number | "realistic";
-  /**
-   * Forced failures, used in order.
-   *
-   * @maxItems 100
-   */
-  failures?: MockForcedFailure[];
-}
-/**
- * The next matching change (create, update of code or config, delete) ends failed with this status_reason.
- */
-export interface MockForcedFailure {
-  op: "create" | "update" | "delete";
-  /**
-   * Only in this env (any when absent).
-   */
-  env?: string;
-  /**
-   * Only this function (any when absent).
-   */
-  functionname?: string;
-  /**
-   * status_reason errcode (default ResourceNotFound.File for create and update, FailedOperation.DeleteFunction for delete).
-   */
-  errcode?: string;
-  /**
-   * status_reason errmsg.
-   */
-  errmsg?: string;
-  /**
-   * How many matching changes it fails (default 1).
-   */
-  times?: number;
 }
 /**
  * Successful response of POST /componenttcb/describeenvs (获取环境信息): HTTP 200 with errcode 0 and every env of the app.

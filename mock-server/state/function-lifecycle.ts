@@ -81,14 +81,14 @@ export interface Refusal {
 /** The documented status_reason of a function whose code has no entry file (the getscflist example). */
 export const ENTRY_FILE_REASON: StatusReason = {
   errcode: 'ResourceNotFound.File',
-  errmsg: '未找到函数执行入口文件，请确认代码包入口文件名和 handler 设置是否对应或代码压缩包是否正常。',
+  errmsg: '未找到函数执行入口文件,请确认代码包入口文件名和 handler 设置是否对应或代码压缩包是否正常。',
 };
 
 /** The reason a forced failure gives when it names none (the mock's choice for update and delete). */
 const DEFAULT_REASONS: Record<LifecycleOp, StatusReason> = {
   create: ENTRY_FILE_REASON,
   update: ENTRY_FILE_REASON,
-  delete: { errcode: 'FailedOperation.DeleteFunction', errmsg: '删除函数失败，请稍后重试。' },
+  delete: { errcode: 'FailedOperation.DeleteFunction', errmsg: '删除函数失败,请稍后重试。' },
 };
 
 /** Statuses in which a change is under way: any other change is refused (upstream's SCF text). */
@@ -107,8 +107,8 @@ export const LIFECYCLE_MESSAGES = {
   unknownEnv: "can't find the env",
   noQbase: 'no qbase privilege',
   exists: '[ResourceInUse.Function] 函数已存在。',
-  unknownFunction: '[ResourceNotFound.Function] 未找到指定的Function，请创建后再试。',
-  createFailed: '[FailedOperation] 函数创建失败，无法进行此操作，请删除后重新创建。',
+  unknownFunction: '[ResourceNotFound.Function] 未找到指定的Function,请创建后再试。',
+  createFailed: '[FailedOperation] 函数创建失败,无法进行此操作,请删除后重新创建。',
   cap: `[LimitExceeded.Function] the mock holds at most ${MAX_FUNCTIONS} functions across envs`,
 } as const;
 

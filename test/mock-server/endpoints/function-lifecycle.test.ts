@@ -251,7 +251,7 @@ describe('with the default transition time of 0', () => {
     });
     expect(isScfCodeSuccess(res.body)).toBe(true);
     expect(res.body.fail_list).toEqual([
-      { env: 'e2', errormsg: '[ResourceNotFound.Function] 未找到指定的Function，请创建后再试。' },
+      { env: 'e2', errormsg: '[ResourceNotFound.Function] 未找到指定的Function,请创建后再试。' },
     ]);
     expect(await statusOf(app, 'e1', 'hello')).toMatchObject({
       status: 'UpdateFailed',
