@@ -92,8 +92,8 @@ export class FunctionTable {
   /** Added functions in served order, and by name. */
   #added: Added[] = [];
   #addedByName = new Map<string, Added>();
-  /** Base name → position, built on the first lookup by name. */
-  #byName: Map<string, number> | undefined;
+  /** Base search key → position(s), built on the first lookup by name. */
+  #byKey: Map<string, number | number[]> | undefined;
 
   /** @param sorted stored functions already in served order */
   constructor(sorted: StoredFunction[]) {
@@ -108,7 +108,7 @@ export class FunctionTable {
     this.#deletedSet = new Set();
     this.#added = [];
     this.#addedByName = new Map();
-    this.#byName = undefined;
+    this.#byKey = undefined;
   }
 
   /** How many functions the env holds. */
@@ -131,12 +131,25 @@ export class FunctionTable {
   }
 
   #basePosition(name: string): number | undefined {
-    if (!this.#byName) {
-      this.#byName = new Map();
-      for (let i = 0; i < this.#base.length; i++) this.#byName.set(this.#base[i].record.name, i);
+    // Keyed by the lower-cased search key the base already holds, so building it parses no JSON
+    // (parsing 100,000 records stalled the first change for most of a second); the few records
+    // sharing a key are told apart by their exact name.
+    if (!this.#byKey) {
+      this.#byKey = new Map();
+      for (let i = 0; i < this.#base.length; i++) {
+        const key = this.#base[i].searchKey;
+        const seen = this.#byKey.get(key);
+        if (seen === undefined) this.#byKey.set(key, i);
+        else this.#byKey.set(key, typeof seen === 'number' ? [seen, i] : [...seen, i]);
+      }
     }
-    const position = this.#byName.get(name);
-    return position === undefined || this.#deletedSet.has(position) ? undefined : position;
+    const found = this.#byKey.get(name.toLowerCase());
+    if (found === undefined) return undefined;
+    for (const position of typeof found === 'number' ? [found] : found) {
+      if (this.#deletedSet.has(position) || this.#base[position].record.name !== name) continue;
+      return position;
+    }
+    return undefined;
   }
 
   /**
