@@ -45,8 +45,7 @@ function summary(env: EnvState) {
   return { env: env.id, qbase: env.qbase, total_count: env.table.count };
 }
 
-/** The :env parameter, 400 when it is not an env id. */
-export function envIdParam(req: Request): string {
+function envIdParam(req: Request): string {
   const id = String(req.params.env);
   if (!isEnvId(id)) {
     throw new ControlError(400, `env id ${JSON.stringify(id)} is not valid`, [
@@ -57,7 +56,7 @@ export function envIdParam(req: Request): string {
 }
 
 /** Runs a check that throws DataError and turns it into a 400 answer. */
-export function checked<T>(check: () => T, what: string): T {
+function checked<T>(check: () => T, what: string): T {
   try {
     return check();
   } catch (error) {
@@ -67,7 +66,7 @@ export function checked<T>(check: () => T, what: string): T {
 }
 
 /** The request body parsed as JSON: required, and answered with 400 when it is not JSON. */
-export function requireBody(req: Request): unknown {
+function requireBody(req: Request): unknown {
   const raw: unknown = req.body;
   if (!Buffer.isBuffer(raw) || raw.toString('utf8').trim() === '')
     throw new ControlError(400, 'a JSON body is required');
@@ -269,7 +268,11 @@ export function controlRouter(context: MockContext): Router {
     res.json({ cleared });
   });
 
-  lifecycleRoutes(router, context);
+  lifecycleRoutes(router, context, {
+    requireBody,
+    envIdParam,
+    refuse: (status, message, issues) => new ControlError(status, message, issues),
+  });
 
   router.use((req: Request, _res: Response) => {
     throw new ControlError(404, `no control route ${req.method} ${CONTROL_PREFIX}${req.path}`);
