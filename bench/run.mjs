@@ -1,5 +1,6 @@
 // npm run bench: the mock against a textbook Express 5 handler, over loopback, in interleaved rounds.
 // Prints a table and writes bench-results/<time>.json. Options: --rounds N (5), --seconds N (3), --no-scale.
+// (e) repeats (c) while another client creates and deletes functions in the same env (the function lifecycle).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -131,6 +132,54 @@ console.log(
 reference.startupMs = startups.reference;
 small.startupMs = startups.defaultData;
 big.startupMs = startups.big;
+// A zip with index.js at its root, as batchuploadscf takes it.
+const ZIP =
+  'UEsDBBQAAAAIAB1Wg11ExkmaHwAAAB0AAAAIAAAAaW5kZXguanNLrSjILyop1stNzMxTsFVILK7MS1bQ0FSwtVMwtAYAUEsBAhQAFAAAAAgAHVaDXUTGSZofAAAAHQAAAAgAAAAAAAAAAAAAAAAAAAAAAGluZGV4LmpzUEsFBgAAAAABAAEANgAAAEUAAAAAAA==';
+let churnRun = 0;
+
+/**
+ * Another client changing the env while (e) lists it: creates churn functions one after another,
+ * deletes each 50 creates later (so 50 added functions stay beside the 100,000), and every tenth
+ * step deletes a seeded function read from a random page. Returns stop(), which resolves to the counts.
+ */
+function churn(port) {
+  let stopped = false;
+  const counts = { created: 0, deleted: 0, failed: 0 };
+  const call = async (path, body) => {
+    const res = await fetch(`http://127.0.0.1:${port}${path}?access_token=bench-token`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    const answer = await res.json();
+    if (answer.errcode !== 0 || (answer.fail_env_list ?? []).length > 0) counts.failed++;
+    return answer;
+  };
+  const run = churnRun++;
+  const done = (async () => {
+    for (let i = 0; !stopped; i++) {
+      await call('/componenttcb/batchuploadscf', { functionname: `churn${run}x${i}`, envs: ['big'], zipfile: ZIP });
+      counts.created++;
+      if (i >= 50) {
+        await call('/componenttcb/deletescf', { functionname: `churn${run}x${i - 50}`, env: 'big' });
+        counts.deleted++;
+      }
+      if (i % 10 === 0) {
+        const page = await post(port, { env: 'big', offset: Math.floor(Math.random() * 90_000), limit: 1 });
+        const name = page.functions?.[0]?.name;
+        if (name && !name.startsWith('churn')) {
+          await call('/componenttcb/deletescf', { functionname: name, env: 'big' });
+          counts.deleted++;
+        }
+      }
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await done;
+    return counts;
+  };
+}
+
 const scenarios = [
   {
     key: 'a',
@@ -151,14 +200,30 @@ const scenarios = [
     server: big,
     body: () => ({ env: 'big', offset: 90_000 + Math.floor(Math.random() * 9_980), limit: 20 }),
   },
+  {
+    key: 'e',
+    name: '(e) as (c), while another client creates and deletes functions',
+    server: big,
+    body: () => ({ env: 'big', searchkey: randomKey(), offset: Math.floor(Math.random() * 40), limit: 20 }),
+    during: churn,
+  },
 ];
+const churned = { created: 0, deleted: 0, failed: 0 };
 
-for (const s of scenarios) await load(s.server.port, s.body); // warm-up, not counted
+/** One load of a scenario, with its side client running when it has one. */
+async function measure(s) {
+  const stop = s.during?.(s.server.port);
+  const result = await load(s.server.port, s.body);
+  if (stop) for (const [key, n] of Object.entries(await stop())) churned[key] += n;
+  return result;
+}
+
+for (const s of scenarios) await measure(s); // warm-up, not counted
 const rounds = [];
 for (let round = 0; round < ROUNDS; round++) {
   const row = {};
   for (const s of scenarios) {
-    const r = await load(s.server.port, s.body);
+    const r = await measure(s);
     row[s.key] = { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
   }
   rounds.push(row);
@@ -177,6 +242,9 @@ const results = scenarios.map((s) => ({
   rss_mb: rssMb(s.server.child.pid),
 }));
 for (const server of [reference, small, big]) server.child.kill();
+console.log(
+  `(e)'s other client: ${churned.created} functions created, ${churned.deleted} deleted, ${churned.failed} refused (warm-up included)`,
+);
 
 console.log(
   '\n| scenario | req/s (median) | p50 ms | p99 ms | ratio to (a), median of rounds | start-up ms (median of 5) | RSS MB before / after load | errors |',
@@ -195,7 +263,7 @@ if (!values['no-scale']) {
   console.log('|---|---|---|');
   for (const n of [10_000, 100_000, 1_000_000]) {
     const script = `
-      const { Store } = await import(${JSON.stringify(join(root, 'dist/mock-server/store.js'))});
+      const { Store } = await import(${JSON.stringify(join(root, 'dist/mock-server/state/env-store.js'))});
       const t = performance.now();
       new Store({ envs: { e: { generate: ${n} } } }, 1);
       const ms = performance.now() - t;
@@ -219,6 +287,6 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const file = join(root, 'bench-results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, scale, raw: rounds }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, churned, scale, raw: rounds }, null, 2)}\n`,
 );
 console.log(`\nwrote ${file}`);

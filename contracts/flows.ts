@@ -1,4 +1,4 @@
-// The multi-step flows of contracts/flows/*.json (tokens, describeenvs, rid/get, invoke, unknown paths): loaded, checked, and their steps judged.
+// The multi-step flows of contracts/flows/*.json (tokens, describeenvs, rid/get, invoke, unknown paths, function lifecycle): loaded, checked, and their steps judged.
 import type { ContractFlow, ContractFlowExpectation, MockDataFile } from '../generated/schemas.js';
 import { API_PATH_LIST, API_PATHS } from '../mock-server/api-facts.js';
 import {
@@ -10,7 +10,12 @@ import {
   isDescribeEnvsSuccess,
   isGetScfListSuccess,
   isInvokeCloudFunctionSuccess,
+  isLifecycleOkSuccess,
   isRidGetSuccess,
+  isScfCodeSuccess,
+  isScfCreateSuccess,
+  isTriggersGetSuccess,
+  isTriggersUpdateSuccess,
   isWechatError,
   type Validator,
 } from '../mock-server/validation.js';
@@ -19,6 +24,7 @@ import authorizers from './flows/authorizers.json' with { type: 'json' };
 import envs from './flows/envs.json' with { type: 'json' };
 import invoke from './flows/invoke.json' with { type: 'json' };
 import keys from './flows/keys.json' with { type: 'json' };
+import lifecycle from './flows/lifecycle.json' with { type: 'json' };
 import rids from './flows/rids.json' with { type: 'json' };
 import tokens from './flows/tokens.json' with { type: 'json' };
 import unknownPaths from './flows/unknown-paths.json' with { type: 'json' };
@@ -35,6 +41,7 @@ export const FLOW_FILES: Record<string, unknown> = {
   'authorizers.json': authorizers,
   'invoke.json': invoke,
   'unknown-paths.json': unknownPaths,
+  'lifecycle.json': lifecycle,
 };
 
 /** A flow with its file's default state applied. */
@@ -126,6 +133,12 @@ const SUCCESS: Record<string, Validator<unknown>> = {
   [API_PATHS.ridGet]: isRidGetSuccess,
   [API_PATHS.authorizerToken]: isAuthorizerTokenSuccess,
   [API_PATHS.invokeCloudFunction]: isInvokeCloudFunctionSuccess,
+  [API_PATHS.batchuploadscf]: isScfCreateSuccess,
+  [API_PATHS.batchuploadscfcode]: isScfCodeSuccess,
+  [API_PATHS.updatescfconfig]: isLifecycleOkSuccess,
+  [API_PATHS.deletescf]: isLifecycleOkSuccess,
+  [API_PATHS.gettriggers]: isTriggersGetSuccess,
+  [API_PATHS.batchupdatetriggers]: isTriggersUpdateSuccess,
 };
 
 /** The endpoints whose success carries no errcode, as upstream documents them. */

@@ -16,6 +16,13 @@ export const API_PATHS = {
   ridGet: '/cgi-bin/openapi/rid/get',
   authorizerToken: '/cgi-bin/component/api_authorizer_token',
   invokeCloudFunction: '/tcb/invokecloudfunction',
+  // The function lifecycle: create, update code, configure, delete, read and set triggers.
+  batchuploadscf: '/componenttcb/batchuploadscf',
+  batchuploadscfcode: '/componenttcb/batchuploadscfcode',
+  updatescfconfig: '/componenttcb/updatescfconfig',
+  deletescf: '/componenttcb/deletescf',
+  gettriggers: '/componenttcb/gettriggers',
+  batchupdatetriggers: '/componenttcb/batchupdatetriggers',
 } as const;
 
 /** One of the API's paths. */
@@ -253,3 +260,66 @@ export const SECRET_QUERY_KEYS: readonly string[] = [
  * @example `${mock.url}${GETSCFLIST_PATH}?access_token=t`
  */
 export const GETSCFLIST_PATH = API_PATHS.getscflist;
+
+/**
+ * Largest code zip once decoded from base64 (documented upstream: 20 MB). The body must also fit
+ * --body-limit, which the base64 text (a third larger) reaches first at the default limit.
+ * @example decoded.length > MAX_ZIP_BYTES // answered 47001
+ */
+export const MAX_ZIP_BYTES = 20 * 1024 * 1024;
+
+/**
+ * Most envs one batch call names (the mock's choice; upstream names no limit).
+ * @example body.envs.length <= MAX_BATCH_ENVS
+ */
+export const MAX_BATCH_ENVS = 100;
+
+/**
+ * Triggers a function may have (documented upstream: 目前仅支持一个触发器).
+ * @example body.triggers.length <= MAX_TRIGGERS
+ */
+export const MAX_TRIGGERS = 1;
+
+/**
+ * Most environment variables one function may have (the mock's choice; upstream names no limit).
+ * @example body.environment_variables.length <= MAX_ENV_VARIABLES
+ */
+export const MAX_ENV_VARIABLES = 64;
+
+/**
+ * Mock seconds a create, update or delete takes unless told otherwise: 0, so a plain test sees the end state at once.
+ * @example lifecycle.transitionS === DEFAULT_TRANSITION_S
+ */
+export const DEFAULT_TRANSITION_S = 0;
+
+/**
+ * Mock seconds a change takes under the "realistic" preset: long enough that a client polls a few
+ * times (upstream publishes no timing; deploys take seconds).
+ * @example { "lifecycle": { "transition_s": "realistic" } } // 3 s per change
+ */
+export const REALISTIC_TRANSITION_S = 3;
+
+/**
+ * Most mock seconds a change may be set to take (a day).
+ * @example transition_s <= MAX_TRANSITION_S
+ */
+export const MAX_TRANSITION_S = 86_400;
+
+/**
+ * What a created function gets, since batchuploadscf takes no runtime, handler, memory or timeout
+ * (the mock's choice: the runtime of the upstream examples, handler index.main, the cloud-dev console's defaults).
+ * @example FUNCTION_DEFAULTS.handler // 'index.main'
+ */
+export const FUNCTION_DEFAULTS = {
+  runtime: 'Nodejs8.9',
+  handler: 'index.main',
+  entryFile: 'index.js',
+  memorysize: 256,
+  timeout: 3,
+} as const;
+
+/**
+ * Forced failures queued at once (POST /__mock/lifecycle/failures answers 409 beyond).
+ * @example lifecycle.failures.length <= MAX_FORCED_FAILURES
+ */
+export const MAX_FORCED_FAILURES = 100;

@@ -14,10 +14,17 @@ import {
 import type { MockContext } from './context.js';
 import { answerAuthorizerToken } from './endpoints/api-authorizer-token.js';
 import { answerComponentToken } from './endpoints/api-component-token.js';
+import { answerBatchUpdateTriggers } from './endpoints/batchupdatetriggers.js';
+import { answerBatchUploadScf } from './endpoints/batchuploadscf.js';
+import { answerBatchUploadScfCode } from './endpoints/batchuploadscfcode.js';
+import { answerDeleteScf } from './endpoints/deletescf.js';
 import { answerDescribeEnvs } from './endpoints/describeenvs.js';
 import { answerGetScfList } from './endpoints/getscflist.js';
+import { answerGetTriggers } from './endpoints/gettriggers.js';
 import { answerInvokeCloudFunction } from './endpoints/invokecloudfunction.js';
+import type { Answer } from './endpoints/request-rules.js';
 import { answerRidGet } from './endpoints/rid-get.js';
+import { answerUpdateScfConfig } from './endpoints/updatescfconfig.js';
 import { apiRoute } from './http/api-route.js';
 import { controlRouter } from './http/control-api.js';
 import { guardControl } from './http/control-guard.js';
@@ -30,6 +37,7 @@ import { checkMockData } from './state/data-file.js';
 import { DEFAULT_DATA } from './state/default-data.js';
 import { Store } from './state/env-store.js';
 import { FaultQueue } from './state/fault-queue.js';
+import { FunctionLifecycle } from './state/function-lifecycle.js';
 import { Journal } from './state/journal.js';
 import { MockClock } from './state/mock-clock.js';
 import { RidMap } from './state/rid-map.js';
@@ -78,6 +86,7 @@ export function createApp(options: MockOptions = {}): MockApp {
     registry,
     authorizers,
     rids: new RidMap(settings.journalLimit, clock),
+    lifecycle: new FunctionLifecycle(store, clock),
     record: makeRecorder(journal, settings),
   };
   const app = express();
@@ -98,6 +107,17 @@ export function createApp(options: MockOptions = {}): MockApp {
     apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
   );
   app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
+  const management: [keyof typeof API_PATHS, Answer][] = [
+    ['batchuploadscf', answerBatchUploadScf],
+    ['batchuploadscfcode', answerBatchUploadScfCode],
+    ['updatescfconfig', answerUpdateScfConfig],
+    ['deletescf', answerDeleteScf],
+    ['gettriggers', answerGetTriggers],
+    ['batchupdatetriggers', answerBatchUpdateTriggers],
+  ];
+  for (const [name, answer] of management) {
+    app.all(API_PATHS[name], apiRoute(context, API_PATHS[name], answer, componenttcb));
+  }
   app.all(
     API_PATHS.authorizerToken,
     apiRoute(context, API_PATHS.authorizerToken, answerAuthorizerToken, { tokenKeys: AUTHORIZER_TOKEN_QUERY_KEYS }),

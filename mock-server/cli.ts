@@ -95,9 +95,7 @@ function describeEnvs(mock: RunningMock): string {
   const envs = mock.store.envs();
   if (envs.length === 0) return 'none';
   return envs
-    .map((env) =>
-      env.qbase ? `${env.id} (${env.functions.length} functions)` : `${env.id} (qbase false: answers 85088)`,
-    )
+    .map((env) => (env.qbase ? `${env.id} (${env.table.count} functions)` : `${env.id} (qbase false: answers 85088)`))
     .join(', ');
 }
 
@@ -254,7 +252,7 @@ export async function serve(args: string[]): Promise<RunningMock | undefined> {
     ],
     {
       url: mock.url,
-      envs: mock.store.envs().map((env) => ({ env: env.id, qbase: env.qbase, total_count: env.functions.length })),
+      envs: mock.store.envs().map((env) => ({ env: env.id, qbase: env.qbase, total_count: env.table.count })),
       tokens: tokenCount,
       control: mock.settings.control,
       ...(mock.settings.control ? { dashboard } : {}),

@@ -4,6 +4,7 @@ import type { ResolvedSettings } from './settings.js';
 import type { AuthorizerRegistry } from './state/authorizer-registry.js';
 import type { Store } from './state/env-store.js';
 import type { FaultQueue } from './state/fault-queue.js';
+import type { FunctionLifecycle } from './state/function-lifecycle.js';
 import type { Journal } from './state/journal.js';
 import type { MockClock } from './state/mock-clock.js';
 import type { RidMap } from './state/rid-map.js';
@@ -70,6 +71,8 @@ export interface MockContext {
   readonly authorizers: AuthorizerRegistry;
   /** The requests behind the rids answered, for rid/get. */
   readonly rids: RidMap;
+  /** The function lifecycle: changes under way, configuration and triggers, forced failures. */
+  readonly lifecycle: FunctionLifecycle;
   /** Records a finished API request in the journal and the log. */
   record(req: RecordedRequest, record: RequestRecord): void;
 }

@@ -55,11 +55,6 @@ export const ERROR_CODES = {
     errmsg: 'invalid parameters',
     when: 'invokecloudfunction: env is not in the data, or not an env of the authorizer whose token was sent',
   },
-  '-501009': {
-    errmsg: 'resource not found or invalid',
-    recorded: false,
-    when: 'invokecloudfunction: the env has no function of that name',
-  },
   '-504001': {
     errmsg: 'functions invoke fail',
     recorded: false,
@@ -107,7 +102,10 @@ export const ERROR_CODES = {
     when: 'rid/get: a rid not shaped like 6aac0064-355b48ab-4c5b487e (three groups of 8 lower-case hex digits)',
   },
   '76003': { errmsg: 'no permission', when: 'a fault injected with POST /__mock/faults' },
-  '40097': { errmsg: 'invalid args', when: 'env is not in the data (see --unknown-env)' },
+  '40097': {
+    errmsg: 'invalid args',
+    when: 'env is not in the data (getscflist: see --unknown-env; updatescfconfig, deletescf, gettriggers: always)',
+  },
   '41001': {
     errmsg: 'access_token missing',
     when: 'no token in the query string, or an empty one (componenttcb routes also read component_access_token)',
@@ -140,11 +138,18 @@ export const ERROR_CODES = {
     errmsg: 'no qbase privilege',
     when: 'access_token is listed as "no-qbase", or the env (getscflist, invokecloudfunction) has "qbase": false',
   },
-  '-1000': { errmsg: 'system error', when: 'a fault injected with POST /__mock/faults' },
+  '-1000': {
+    errmsg: 'system error',
+    when: "a fault injected with POST /__mock/faults; updatescfconfig, deletescf: the function is still Creating, Updating or Deleting, or failed to create (errmsg is then SCF's text, e.g. 当前函数处于Updating状态,无法进行此操作,请稍后重试。)",
+  },
+  '-501009': {
+    errmsg: '操作的资源对象非法或不存在',
+    when: 'updatescfconfig, deletescf, gettriggers, invokecloudfunction: the function is not in the env',
+  },
   '40014': { errmsg: 'invalid access_token', when: 'a fault injected with POST /__mock/faults' },
   '40101': {
     errmsg: 'missing parameter',
-    when: 'rid/get: no rid in the body; api_authorizer_token: no authorizer_appid (or an empty one), or no authorizer_refresh_token key; invokecloudfunction: no env or no name in the query',
+    when: 'rid/get: no rid in the body; api_authorizer_token: no authorizer_appid (or an empty one), or no authorizer_refresh_token key; invokecloudfunction: no env or no name in the query; the function-management endpoints: a required field absent or null',
   },
 } as const satisfies Record<string, ErrcodeEntry>;
 

@@ -34,6 +34,17 @@ export const API_SCHEMA_FILES = [
   'authorizer-token-response',
   'invoke-cloud-function-success',
   'invoke-cloud-function-response',
+  'scf-create-request',
+  'scf-create-success',
+  'scf-code-request',
+  'scf-code-success',
+  'scf-config-request',
+  'scf-delete-request',
+  'lifecycle-ok-success',
+  'triggers-get-request',
+  'triggers-get-success',
+  'triggers-update-request',
+  'triggers-update-success',
 ];
 
 type Errcode = keyof typeof ERROR_CODES;
@@ -51,6 +62,15 @@ const COMMON_ERRCODES: readonly Errcode[] = [
   '76003',
 ];
 const TOKEN_ERRCODES: readonly Errcode[] = ['41001', '40001', '40014', '42001', '85088'];
+/** The function-management endpoints' request rules (the single-env ones add the env and function codes). */
+const MANAGEMENT_ERRCODES: readonly Errcode[] = [
+  '43002',
+  ...TOKEN_ERRCODES,
+  '44002',
+  '47001',
+  '40101',
+  ...COMMON_ERRCODES,
+];
 
 /**
  * The errcodes each endpoint's rules answer, in the order they are checked, then those a fault
@@ -99,6 +119,12 @@ export const ENDPOINT_ERRCODES: Record<ApiPath, readonly Errcode[]> = {
     '-504003',
     ...COMMON_ERRCODES,
   ],
+  [API_PATHS.batchuploadscf]: MANAGEMENT_ERRCODES,
+  [API_PATHS.batchuploadscfcode]: MANAGEMENT_ERRCODES,
+  [API_PATHS.batchupdatetriggers]: MANAGEMENT_ERRCODES,
+  [API_PATHS.updatescfconfig]: [...MANAGEMENT_ERRCODES, '40097', '-501009'],
+  [API_PATHS.deletescf]: [...MANAGEMENT_ERRCODES, '40097', '-501009'],
+  [API_PATHS.gettriggers]: [...MANAGEMENT_ERRCODES, '40097', '-501009'],
 };
 
 /**
@@ -168,8 +194,12 @@ interface Operation {
   description: string;
   parameters: object[];
   request?: { title: string; required: boolean; example: unknown };
-  response: { title: string; example: unknown };
+  /** One title, or several for a body that is any of them (a success or a WeChat error). */
+  response: { title: string | string[]; example: unknown };
 }
+
+const BATCH_NOTE =
+  'Top-level errcode 0 does not mean every env succeeded: each env that failed is in the list. The change then runs: poll getscflist until the function leaves Creating/Updating/Deleting.';
 
 const OPERATIONS: Operation[] = [
   {
@@ -325,6 +355,111 @@ const OPERATIONS: Operation[] = [
       },
     },
   },
+  {
+    path: API_PATHS.batchuploadscf,
+    operationId: 'batchUploadCloudFunction',
+    summary: '创建云函数 — create a function in several envs',
+    description: `Creates a function from a base64 zip (files at its root, at most 20 MB) in each env. ${BATCH_NOTE}`,
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'ScfCreateRequest',
+      required: true,
+      example: { functionname: 'getwxcode', envs: ['test-env-6gni9ity244a6ea3'], zipfile: 'UEsDBAoAAAAAA…' },
+    },
+    response: {
+      title: ['ScfCreateSuccess', 'WechatError'],
+      example: { errcode: 0, errmsg: 'ok', fail_env_list: [{ env: 'test-env2', errmsg: "can't find the env" }] },
+    },
+  },
+  {
+    path: API_PATHS.batchuploadscfcode,
+    operationId: 'uploadCloudFunctionCode',
+    summary: '更新云函数代码 — new code for a function in several envs',
+    description: `Uploads new code for an existing function in each env; a failed update keeps the previous code. Failures are in fail_list with errormsg (sic). ${BATCH_NOTE}`,
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'ScfCodeRequest',
+      required: true,
+      example: { functionname: 'getwxcode', envs: ['test-env-6gni9ity244a6ea3'], zipfile: 'UEsDBAoAAAAAA…' },
+    },
+    response: { title: ['ScfCodeSuccess', 'WechatError'], example: { errcode: 0, errmsg: 'ok', fail_list: [] } },
+  },
+  {
+    path: API_PATHS.updatescfconfig,
+    operationId: 'uploadCloudFunctionConfig',
+    summary: '更新云函数配置 — memory, timeout, variables and network of one function',
+    description:
+      'Changes the configuration of one function in one env: Updating, then Active with the new settings (or UpdateFailed, the old ones kept). getscflist does not show the configuration; GET /__mock/envs/:env/functions/:name does.',
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'ScfConfigRequest',
+      required: true,
+      example: {
+        env: 'myttest-8gu57so0bd9f9e8a',
+        functionname: 'testfunc1',
+        memorysize: 512,
+        timeout: 2,
+        environment_variables: [{ key: 'test', value: 'true' }],
+        public_net_config: { public_net_status: 'DISABLE', eip_status: 'DISABLE' },
+        vpc_config: { vpcid: 'vpc-a9ejy7oi', subnetid: 'subnet-oqw8aqbd' },
+      },
+    },
+    response: { title: ['LifecycleOkSuccess', 'WechatError'], example: { errcode: 0, errmsg: 'ok' } },
+  },
+  {
+    path: API_PATHS.deletescf,
+    operationId: 'deleteCloudFunction',
+    summary: '删除云函数 — delete a function in one env',
+    description: 'Deletes one function and its triggers: Deleting, then gone from getscflist (or DeleteFailed).',
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'ScfDeleteRequest',
+      required: true,
+      example: { functionname: 'getwxcode', env: 'test-env-6gni9ity244a6ea3' },
+    },
+    response: { title: ['LifecycleOkSuccess', 'WechatError'], example: { errcode: 0, errmsg: 'ok' } },
+  },
+  {
+    path: API_PATHS.gettriggers,
+    operationId: 'getTriggers',
+    summary: '获取触发器 — the triggers of a function',
+    description:
+      'Lists the triggers of one function in one env. The field is funcname, not functionname; type comes back as "timer".',
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'TriggersGetRequest',
+      required: true,
+      example: { env: 'test-env-6gni9ity244a6ea3', funcname: 'getwxcode' },
+    },
+    response: {
+      title: ['TriggersGetSuccess', 'WechatError'],
+      example: {
+        errcode: 0,
+        errmsg: 'ok',
+        triggers: [{ trigger_name: 'myTrigger', config: '0 0 2 1 * * *', type: 'timer' }],
+      },
+    },
+  },
+  {
+    path: API_PATHS.batchupdatetriggers,
+    operationId: 'updateTriggers',
+    summary: '批量更新触发器 — set the timer trigger of a function in several envs',
+    description: `Replaces the trigger list (at most one timer, type "Timer", config a 7-field cron in UTC+8) of a function in each env. ${BATCH_NOTE}`,
+    parameters: TOKEN_PARAMETERS,
+    request: {
+      title: 'TriggersUpdateRequest',
+      required: true,
+      example: {
+        funcname: 'getwxcode',
+        envs: ['test-env-6gni9ity244a6ea3', 'test-env2'],
+        triggers: [{ trigger_name: 'myTrigger', type: 'Timer', config: '0 0 2 1 * * *' }],
+      },
+    },
+    response: {
+      title: ['TriggersUpdateSuccess', 'WechatError'],
+      example: { errcode: 0, errmsg: 'ok', err_list: [{ env: 'test-env2', errmsg: "can't find the env" }] },
+    },
+  },
 ];
 
 /**
@@ -383,7 +518,9 @@ export function buildOpenApi() {
             description: `A success or a WeChat error (errcode != 0), both HTTP 200 with Content-Type application/json; encoding=utf-8.\n\n| errcode | errmsg | when |\n|---|---|---|\n${errorRows}`,
             content: {
               'application/json': {
-                schema: ref(operation.response.title),
+                schema: Array.isArray(operation.response.title)
+                  ? { oneOf: operation.response.title.map(ref) }
+                  : ref(operation.response.title),
                 examples: {
                   upstream: { summary: 'the upstream example', value: operation.response.example },
                   ...errorExamples,

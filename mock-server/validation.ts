@@ -24,16 +24,29 @@ import type {
   GetScfListSuccess,
   InvokeCloudFunctionResponse,
   InvokeCloudFunctionSuccess,
+  LifecycleOkSuccess,
   MockAuthorizerAdd,
   MockClockAdvance,
   MockDataFile,
   MockFault,
+  MockForcedFailure,
+  MockLifecycle,
   MockTicketPush,
   MockTokenPut,
   RidGetRequest,
   RidGetResponse,
   RidGetSuccess,
+  ScfCodeRequest,
+  ScfCodeSuccess,
+  ScfConfigRequest,
+  ScfCreateRequest,
+  ScfCreateSuccess,
+  ScfDeleteRequest,
   TokenCheck,
+  TriggersGetRequest,
+  TriggersGetSuccess,
+  TriggersUpdateRequest,
+  TriggersUpdateSuccess,
   WechatError,
 } from '../generated/schemas.js';
 import authorizerTokenRequestSchema from '../schemas/authorizer-token-request.schema.json' with { type: 'json' };
@@ -55,15 +68,28 @@ import responseSchema from '../schemas/getscflist-response.schema.json' with { t
 import successSchema from '../schemas/getscflist-success.schema.json' with { type: 'json' };
 import invokeResponseSchema from '../schemas/invoke-cloud-function-response.schema.json' with { type: 'json' };
 import invokeSuccessSchema from '../schemas/invoke-cloud-function-success.schema.json' with { type: 'json' };
+import lifecycleOkSuccessSchema from '../schemas/lifecycle-ok-success.schema.json' with { type: 'json' };
 import authorizerAddSchema from '../schemas/mock-authorizer.schema.json' with { type: 'json' };
 import clockSchema from '../schemas/mock-clock.schema.json' with { type: 'json' };
 import faultSchema from '../schemas/mock-fault.schema.json' with { type: 'json' };
+import forcedFailureSchema from '../schemas/mock-forced-failure.schema.json' with { type: 'json' };
+import lifecycleSchema from '../schemas/mock-lifecycle.schema.json' with { type: 'json' };
 import ticketSchema from '../schemas/mock-ticket.schema.json' with { type: 'json' };
 import tokenPutSchema from '../schemas/mock-token.schema.json' with { type: 'json' };
 import ridGetRequestSchema from '../schemas/rid-get-request.schema.json' with { type: 'json' };
 import ridGetResponseSchema from '../schemas/rid-get-response.schema.json' with { type: 'json' };
 import ridGetSuccessSchema from '../schemas/rid-get-success.schema.json' with { type: 'json' };
+import scfCodeRequestSchema from '../schemas/scf-code-request.schema.json' with { type: 'json' };
+import scfCodeSuccessSchema from '../schemas/scf-code-success.schema.json' with { type: 'json' };
+import scfConfigRequestSchema from '../schemas/scf-config-request.schema.json' with { type: 'json' };
+import scfCreateRequestSchema from '../schemas/scf-create-request.schema.json' with { type: 'json' };
+import scfCreateSuccessSchema from '../schemas/scf-create-success.schema.json' with { type: 'json' };
+import scfDeleteRequestSchema from '../schemas/scf-delete-request.schema.json' with { type: 'json' };
 import statusReasonSchema from '../schemas/status-reason.schema.json' with { type: 'json' };
+import triggersGetRequestSchema from '../schemas/triggers-get-request.schema.json' with { type: 'json' };
+import triggersGetSuccessSchema from '../schemas/triggers-get-success.schema.json' with { type: 'json' };
+import triggersUpdateRequestSchema from '../schemas/triggers-update-request.schema.json' with { type: 'json' };
+import triggersUpdateSuccessSchema from '../schemas/triggers-update-success.schema.json' with { type: 'json' };
 import errorSchema from '../schemas/wechat-error.schema.json' with { type: 'json' };
 
 /**
@@ -92,6 +118,8 @@ export const SCHEMAS = [
   invokeSuccessSchema,
   invokeResponseSchema,
   functionScriptSchema,
+  forcedFailureSchema,
+  lifecycleSchema,
   dataFileSchema,
   faultSchema,
   clockSchema,
@@ -100,6 +128,17 @@ export const SCHEMAS = [
   authorizerAddSchema,
   contractCasesSchema,
   contractFlowsSchema,
+  scfCreateRequestSchema,
+  scfCreateSuccessSchema,
+  scfCodeRequestSchema,
+  scfCodeSuccessSchema,
+  scfConfigRequestSchema,
+  scfDeleteRequestSchema,
+  lifecycleOkSuccessSchema,
+  triggersGetRequestSchema,
+  triggersGetSuccessSchema,
+  triggersUpdateRequestSchema,
+  triggersUpdateSuccessSchema,
 ] as const;
 
 /**
@@ -222,6 +261,33 @@ export const isComponentData = compiled<ComponentData>({ $id: `${dataFileSchema.
 export const isTokenTable = compiled<NonNullable<MockDataFile['tokens']>>({
   $id: `${dataFileSchema.$id}#/properties/tokens`,
 });
+
+/** True for a batchuploadscf request body. @example isScfCreateRequest({ functionname: 'f1', envs: ['e'], zipfile: 'UEs=' }) */
+export const isScfCreateRequest = compiled<ScfCreateRequest>(scfCreateRequestSchema);
+/** True for a batchuploadscf success. @example isScfCreateSuccess(JSON.parse(text)) */
+export const isScfCreateSuccess = compiled<ScfCreateSuccess>(scfCreateSuccessSchema);
+/** True for a batchuploadscfcode request body. @example isScfCodeRequest(body) */
+export const isScfCodeRequest = compiled<ScfCodeRequest>(scfCodeRequestSchema);
+/** True for a batchuploadscfcode success. @example isScfCodeSuccess(JSON.parse(text)) */
+export const isScfCodeSuccess = compiled<ScfCodeSuccess>(scfCodeSuccessSchema);
+/** True for an updatescfconfig request body. @example isScfConfigRequest(body) */
+export const isScfConfigRequest = compiled<ScfConfigRequest>(scfConfigRequestSchema);
+/** True for a deletescf request body. @example isScfDeleteRequest({ functionname: 'f1', env: 'e' }) */
+export const isScfDeleteRequest = compiled<ScfDeleteRequest>(scfDeleteRequestSchema);
+/** True for the success of updatescfconfig and deletescf. @example isLifecycleOkSuccess(JSON.parse(text)) */
+export const isLifecycleOkSuccess = compiled<LifecycleOkSuccess>(lifecycleOkSuccessSchema);
+/** True for a gettriggers request body. @example isTriggersGetRequest({ env: 'e', funcname: 'f1' }) */
+export const isTriggersGetRequest = compiled<TriggersGetRequest>(triggersGetRequestSchema);
+/** True for a gettriggers success. @example isTriggersGetSuccess(JSON.parse(text)) */
+export const isTriggersGetSuccess = compiled<TriggersGetSuccess>(triggersGetSuccessSchema);
+/** True for a batchupdatetriggers request body. @example isTriggersUpdateRequest(body) */
+export const isTriggersUpdateRequest = compiled<TriggersUpdateRequest>(triggersUpdateRequestSchema);
+/** True for a batchupdatetriggers success. @example isTriggersUpdateSuccess(JSON.parse(text)) */
+export const isTriggersUpdateSuccess = compiled<TriggersUpdateSuccess>(triggersUpdateSuccessSchema);
+/** True for lifecycle settings (PUT /__mock/lifecycle). @example isMockLifecycle({ transition_s: 'realistic' }) */
+export const isMockLifecycle = compiled<MockLifecycle>(lifecycleSchema);
+/** True for a forced failure (POST /__mock/lifecycle/failures). @example isMockForcedFailure({ op: 'create' }) */
+export const isMockForcedFailure = compiled<MockForcedFailure>(forcedFailureSchema);
 
 /** One readable validation problem: where (a dotted path, empty for the whole value) and what. */
 export interface ValidationIssue {

@@ -131,6 +131,9 @@ export function sharedNeed(
   const callsToken = steps.some(
     (step) => step.call?.path === API_PATHS.componentToken || step.call?.path === API_PATHS.authorizerToken,
   );
+  // The lifecycle's timing and forced failures are the whole mock's: every user's functions move by them.
+  if ((state as { lifecycle?: unknown } | undefined)?.lifecycle !== undefined)
+    return "sets the function lifecycle's timing or forced failures, which every user of the mock shares";
   for (const step of steps) {
     if (step.advance_s !== undefined && !callsToken)
       return 'moves the mock-wide clock (the rids of every user age on it)';

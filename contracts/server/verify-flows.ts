@@ -304,6 +304,18 @@ async function findMissing(flows: readonly LoadedFlow[], options: FlowRunOptions
       );
     }
   }
+  // Transition times and forced failures are this mock's own settings (the data's lifecycle): a
+  // fake without GET /__mock/lifecycle skips the flows that arrange them rather than fail them.
+  if (options.controlApi && flows.some((flow) => flow.state?.lifecycle !== undefined)) {
+    try {
+      await options.control('GET', '/lifecycle');
+    } catch (error) {
+      missing.set(
+        'lifecycle',
+        `needs the control API's function lifecycle settings (GET /__mock/lifecycle), which the server does not have (${shorten((error as Error).message, 120)})`,
+      );
+    }
+  }
   return missing;
 }
 
@@ -318,6 +330,7 @@ function callsUnknownPath(flow: LoadedFlow): boolean {
 function missingFor(flow: LoadedFlow, missing: ReadonlyMap<string, string>): string | undefined {
   for (const path of endpointsOf(flow)) if (missing.has(path)) return missing.get(path);
   if (callsUnknownPath(flow) && missing.has(UNKNOWN_PATHS)) return missing.get(UNKNOWN_PATHS);
-  if (flow.steps.some((step) => step.advance_s !== undefined)) return missing.get('clock');
+  if (flow.steps.some((step) => step.advance_s !== undefined) && missing.has('clock')) return missing.get('clock');
+  if (flow.state?.lifecycle !== undefined) return missing.get('lifecycle');
   return undefined;
 }

@@ -1,6 +1,7 @@
 // Rules every endpoint shares: reading the token and the JSON body, the token checks, and WeChat-shaped failures with a rid.
 import type { Invocation, MockContext } from '../context.js';
 import { errorBody, makeRid } from '../error-codes.js';
+import { describeErrors, formatIssues, type Validator } from '../validation.js';
 
 /**
  * What an endpoint answers to one request: an errcode (0 for a success), why (for failures),
@@ -29,7 +30,10 @@ export interface ApiCall {
 }
 
 /** The state an endpoint's rules read: everything of the context but the journal's recorder. */
-export type ApiState = Pick<MockContext, 'settings' | 'store' | 'clock' | 'registry' | 'authorizers' | 'rids'>;
+export type ApiState = Pick<
+  MockContext,
+  'settings' | 'store' | 'clock' | 'registry' | 'authorizers' | 'rids' | 'lifecycle'
+>;
 
 /** An endpoint's rules: a call in, an outcome out, no HTTP. */
 export type Answer = (call: ApiCall, state: ApiState) => Outcome;
@@ -137,4 +141,36 @@ export function readToken(query: Record<string, unknown>, keys: readonly string[
     if (value) return value;
   }
   return undefined;
+}
+
+/**
+ * The request rules of the function-management endpoints, first failure wins: 43002, the token,
+ * 44002, a body that is not a JSON object (47001), a required field absent or null (40101,
+ * naming it), then the endpoint's schema (47001, naming the field). The typed body when all pass.
+ * @example checkManagementRequest(call, state, isScfDeleteRequest, ['functionname', 'env'])
+ */
+export function checkManagementRequest<T>(
+  call: ApiCall,
+  state: ApiState,
+  validate: Validator<T>,
+  required: readonly string[],
+): { request: T } | Outcome {
+  if (call.method !== 'POST') return fail(state, 43002, `method: ${call.method} is not POST`);
+  const refused = checkToken(call, state, 'access_token (or component_access_token)');
+  if (refused) return refused;
+  if (isEmptyBody(call.body)) return fail(state, 44002, 'body: empty');
+  const parsed = parseJsonObject(call.body as Buffer);
+  if ('reason' in parsed) return fail(state, 47001, parsed.reason);
+  const missing = required.find((field) => parsed.value[field] === undefined || parsed.value[field] === null);
+  if (missing) return fail(state, 40101, `${missing}: is required`);
+  if (!validate(parsed.value)) return fail(state, 47001, formatIssues(describeErrors(validate.errors)));
+  return { request: parsed.value };
+}
+
+/**
+ * A success body with the given extra fields after errcode and errmsg, in that order.
+ * @example okBody({ fail_env_list: [] }) // '{"errcode":0,"errmsg":"ok","fail_env_list":[]}'
+ */
+export function okBody(extra: Record<string, unknown> = {}): Outcome {
+  return { errcode: 0, body: JSON.stringify({ errcode: 0, errmsg: 'ok', ...extra }) };
 }

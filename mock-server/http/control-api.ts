@@ -38,6 +38,7 @@ import {
   isTokenTable,
   rangeMessage,
 } from '../validation.js';
+import { lifecycleRoutes } from './lifecycle-control.js';
 
 export { CONTROL_PREFIX };
 
@@ -56,7 +57,7 @@ export class ControlError extends Error {
 }
 
 function summary(env: EnvState) {
-  return { env: env.id, qbase: env.qbase, total_count: env.functions.length };
+  return { env: env.id, qbase: env.qbase, total_count: env.table.count };
 }
 
 function envIdParam(req: Request): string {
@@ -216,7 +217,7 @@ export function controlRouter(context: MockContext): Router {
     if (!env) throw new ControlError(404, `env ${id} is not in the data`);
     res.json({
       ...summary(env),
-      functions: env.functions.map((fn) => fn.record),
+      functions: env.table.all().map((fn) => fn.record),
       scripts: Object.fromEntries(env.scripts),
     });
   });
@@ -267,7 +268,7 @@ export function controlRouter(context: MockContext): Router {
   router.put('/envs/:env', (req, res) => {
     const id = envIdParam(req);
     const data = checked(() => checkEnvData(requireBody(req)), `env ${id}`);
-    const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.functions.length), 0);
+    const others = store.envs().reduce((sum, env) => sum + (env.id === id ? 0 : env.table.count), 0);
     checked(() => checkTotalFunctions(others + functionCount(data), ''), `env ${id}`);
     const existed = store.getEnv(id) !== undefined;
     if (!existed && store.envs().length >= MAX_ENVS) {
@@ -491,6 +492,12 @@ export function controlRouter(context: MockContext): Router {
   // With env, access_token or component_appid: only the faults whose match carries them, so one test clears its own.
   router.delete('/faults', (req, res) => {
     res.json({ cleared: faults.clear(faultFilter(req)) });
+  });
+
+  lifecycleRoutes(router, context, {
+    requireBody,
+    envIdParam,
+    refuse: (status, message, issues) => new ControlError(status, message, issues),
   });
 
   router.use((req: Request, _res: Response) => {

@@ -1,6 +1,5 @@
 // The envs and their functions, with the verbs the endpoints and the control API use; sorted listing and search.
 import type {
-  CloudFunction,
   EnvData,
   EnvInfo,
   FunctionScript,
@@ -10,35 +9,9 @@ import type {
 } from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
 import { eachFunction } from './fake-functions.js';
-import { NameIndex } from './name-index.js';
+import { FunctionTable, type Page, type PageQuery, StoredFunction } from './function-table.js';
 
-/**
- * Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller.
- * @example store.getEnv('big')?.index // present when the env has INDEX_THRESHOLD functions or more
- */
-export const INDEX_THRESHOLD = 1000;
-
-/**
- * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
- * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
- * twice the memory, and every read on the hot path wants the JSON anyway.
- * @example new StoredFunction(record).json // the record's wire JSON
- */
-export class StoredFunction {
-  readonly json: string;
-  readonly searchKey: string;
-
-  constructor(record: CloudFunction) {
-    this.json = JSON.stringify(record);
-    this.searchKey = record.name.toLowerCase();
-  }
-
-  /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
-  get record(): CloudFunction {
-    return JSON.parse(this.json);
-  }
-}
-
+export { INDEX_THRESHOLD, type Page, type PageQuery, StoredFunction } from './function-table.js';
 /**
  * The token mode a data file gets when it does not say: 'listed' when it lists tokens, 'any' when
  * not, as the mock has always read a data file.
@@ -48,33 +21,21 @@ export function defaultTokenCheck(listed: number): TokenCheck {
   return listed > 0 ? 'listed' : 'any';
 }
 
-/** One env as served: replaced whole on every change, so a reader always sees one consistent set. */
+/**
+ * One env as served: replaced whole when the data or the env is put anew; its functions change
+ * in place when a client creates, updates or deletes one (the function lifecycle).
+ */
 export interface EnvState {
   readonly id: string;
   readonly qbase: boolean;
-  /** Sorted as served: add_time descending, then name ascending. */
-  readonly functions: readonly StoredFunction[];
-  /** Present for envs of INDEX_THRESHOLD functions or more. */
-  readonly index?: NameIndex;
+  /** The functions, served add_time descending, then name ascending. */
+  readonly table: FunctionTable;
   /** The env as describeenvs lists it. */
   readonly info: EnvInfo;
   /** What its functions do when invoked, by name (the data's scripts, changed by setScript). */
   readonly scripts: Map<string, FunctionScript>;
   /** How many times each function was invoked since the env was built: a list script's position. */
   readonly calls: Map<string, number>;
-}
-
-/** The parameters of one page, already validated and defaulted. */
-export interface PageQuery {
-  offset: number;
-  limit: number;
-  searchkey?: string;
-}
-
-/** A page: the total number of matches and the stored functions on this page. */
-export interface Page {
-  total_count: number;
-  functions: readonly StoredFunction[];
 }
 
 /**
@@ -93,6 +54,7 @@ export class Store {
   #envs = new Map<string, EnvState>();
   #listeners: ((data: MockDataFile, seed: number) => void)[] = [];
   #current: MockDataFile = {};
+  #beforeRead: (() => void) | undefined;
 
   constructor(data: MockDataFile, seed: number = data.seed ?? 1) {
     this.#initial = data;
@@ -144,8 +106,7 @@ export class Store {
       if (addTimes[a] !== addTimes[b]) return addTimes[a] < addTimes[b] ? 1 : -1;
       return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
     });
-    const functions = order.map((i) => stored[i]);
-    const index = functions.length >= INDEX_THRESHOLD ? new NameIndex(functions.map((fn) => fn.searchKey)) : undefined;
+    const table = new FunctionTable(order.map((i) => stored[i]));
     const info = fakeEnvInfo(this.#seed, id, env);
     const scripts = new Map(Object.entries(env.scripts ?? {}));
     // A listed function's own result or error is the shorthand of a one-step script; scripts wins.
@@ -154,17 +115,16 @@ export class Store {
       if (fn.error !== undefined) scripts.set(fn.name, { error: fn.error });
       else if (Object.hasOwn(fn, 'result')) scripts.set(fn.name, { result: fn.result });
     }
-    return { id, qbase: env.qbase ?? true, functions, ...(index ? { index } : {}), info, scripts, calls: new Map() };
+    return { id, qbase: env.qbase ?? true, table, info, scripts, calls: new Map() };
   }
 
   /**
-   * One function of an env by name, or undefined. Envs of INDEX_THRESHOLD functions or more look
-   * it up through their index; smaller ones are scanned.
+   * One function of an env by its exact name, or undefined, as the function lifecycle has it now
+   * (a change due on the mock clock settled first): invokecloudfunction reads its status here.
    */
   getFunction(env: EnvState, name: string): StoredFunction | undefined {
-    const key = name.toLowerCase();
-    const candidates = env.index ? Array.from(env.index.match(key), (i) => env.functions[i]) : env.functions;
-    return candidates.find((fn) => fn.searchKey === key && fn.record.name === name);
+    this.#beforeRead?.();
+    return env.table.get(name);
   }
 
   /**
@@ -236,11 +196,33 @@ export class Store {
   }
 
   getEnv(id: string): EnvState | undefined {
+    this.#beforeRead?.();
     return this.#envs.get(id);
   }
 
   envs(): EnvState[] {
+    this.#beforeRead?.();
     return [...this.#envs.values()];
+  }
+
+  /** The env as held now, without bringing due changes up to date (for the lifecycle itself). */
+  currentEnv(id: string): EnvState | undefined {
+    return this.#envs.get(id);
+  }
+
+  /** How many functions all envs hold. */
+  totalFunctions(): number {
+    let total = 0;
+    for (const env of this.#envs.values()) total += env.table.count;
+    return total;
+  }
+
+  /**
+   * Runs `settle` before every read of the envs, so a change due on the mock clock (a function
+   * leaving Creating) is seen by getscflist, describeenvs, the control API and the dashboard alike.
+   */
+  beforeRead(settle: () => void): void {
+    this.#beforeRead = settle;
   }
 
   /** Creates or replaces one env from its data-file form. */
@@ -277,16 +259,7 @@ export class Store {
    * literal substring of the name; `total_count` counts every match.
    */
   listFunctions(env: EnvState, query: PageQuery): Page {
-    const { offset, limit } = query;
-    const needle = query.searchkey?.toLowerCase();
-    if (!needle) return { total_count: env.functions.length, functions: env.functions.slice(offset, offset + limit) };
-    if (!env.index) {
-      const matches = env.functions.filter((fn) => fn.searchKey.includes(needle));
-      return { total_count: matches.length, functions: matches.slice(offset, offset + limit) };
-    }
-    const positions = env.index.match(needle);
-    const page: StoredFunction[] = [];
-    for (let i = offset; i < positions.length && i < offset + limit; i++) page.push(env.functions[positions[i]]);
-    return { total_count: positions.length, functions: page };
+    this.#beforeRead?.();
+    return env.table.list(query);
   }
 }

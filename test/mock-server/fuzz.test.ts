@@ -194,7 +194,7 @@ describe(`${RUNS} generated requests (fast-check seed ${SEED})`, () => {
   let bigNames: string[];
   beforeAll(async () => {
     mock = await startMockServer({ data: TEST_DATA });
-    bigNames = (mock.store.getEnv('big')?.functions ?? []).map((fn) => fn.record.name);
+    bigNames = (mock.store.getEnv('big')?.table.all() ?? []).map((fn) => fn.record.name);
   });
   afterAll(async () => {
     agent.destroy();

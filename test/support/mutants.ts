@@ -5,7 +5,7 @@ import { createScfClient } from '../../examples/typescript-client/client.js';
 import type { MockDataFile } from '../../generated/schemas.js';
 import { GETSCFLIST_PATH } from '../../mock-server/api-facts.js';
 import { createApp } from '../../mock-server/app.js';
-import type { PageQuery, Store } from '../../mock-server/state/env-store.js';
+import type { PageQuery, Store, StoredFunction } from '../../mock-server/state/env-store.js';
 
 /** A deliberately broken server: the real mock with one behaviour bent. */
 export type ServerMutant =
@@ -30,7 +30,7 @@ export type ServerMutant =
   | 'text/plain Content-Type'
   | 'charset=utf-8 Content-Type';
 
-type StoredList = Parameters<Store['listFunctions']>[0]['functions'];
+type StoredList = readonly StoredFunction[];
 
 /** The contract's filter and window over functions in a given order. */
 function pageOf(
@@ -55,7 +55,7 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
   };
   if (mutant === 'search after paging') {
     patch((env, q) => {
-      const page = env.functions.slice(q.offset, q.offset + q.limit);
+      const page = env.table.all().slice(q.offset, q.offset + q.limit);
       return pageOf(page, { ...q, offset: 0 });
     });
   }
@@ -64,14 +64,14 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
   if (mutant === 'sorted by name only') {
     patch((env, q) =>
       pageOf(
-        [...env.functions].sort((a, b) => (a.record.name < b.record.name ? -1 : 1)),
+        [...env.table.all()].sort((a, b) => (a.record.name < b.record.name ? -1 : 1)),
         q,
       ),
     );
   }
   if (mutant === 'ties by name descending') {
     patch((env, q) => {
-      const sorted = [...env.functions].sort((a, b) => {
+      const sorted = [...env.table.all()].sort((a, b) => {
         const [x, y] = [a.record, b.record];
         return x.add_time !== y.add_time ? (x.add_time < y.add_time ? 1 : -1) : x.name < y.name ? 1 : -1;
       });
@@ -86,11 +86,11 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
       } catch {
         return { total_count: 0, functions: [] };
       }
-      return pageOf(env.functions, q, (name) => pattern.test(name));
+      return pageOf(env.table.all(), q, (name) => pattern.test(name));
     });
   }
   if (mutant === 'searchkey as a prefix') {
-    patch((env, q) => pageOf(env.functions, q, (name) => name.startsWith(q.searchkey?.toLowerCase() ?? '')));
+    patch((env, q) => pageOf(env.table.all(), q, (name) => name.startsWith(q.searchkey?.toLowerCase() ?? '')));
   }
   const wildcards = (many: string, one: string) => (key: string) =>
     new RegExp(
@@ -99,9 +99,8 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
     );
   const searchBy = (keep: (name: string, key: string) => boolean) =>
     patch((env, q) => {
-      const matches = q.searchkey
-        ? env.functions.filter((fn) => keep(fn.record.name, q.searchkey ?? ''))
-        : env.functions;
+      const all = env.table.all();
+      const matches = q.searchkey ? all.filter((fn) => keep(fn.record.name, q.searchkey ?? '')) : all;
       return { total_count: matches.length, functions: matches.slice(q.offset, q.offset + q.limit) };
     });
   const lower = (text: string) => text.toLowerCase();
@@ -123,7 +122,7 @@ export function mutantServer(mutant: ServerMutant, options: { control?: boolean;
   }
   if (mutant === 'case-sensitive search') {
     patch((env, q) => {
-      const matches = env.functions.filter((fn) => fn.record.name.includes(q.searchkey ?? ''));
+      const matches = env.table.all().filter((fn) => fn.record.name.includes(q.searchkey ?? ''));
       return { total_count: matches.length, functions: matches.slice(q.offset, q.offset + q.limit) };
     });
   }

@@ -183,7 +183,7 @@ describe('verify --control-token', () => {
 
 describe('search keys picked from the listing', () => {
   const arranged = servedOrder(observationFunctions()).map((f) => f.name);
-  const generated = (new Store({ envs: { e: { generate: 150 } } }, 1).getEnv('e')?.functions ?? []).map(
+  const generated = (new Store({ envs: { e: { generate: 150 } } }, 1).getEnv('e')?.table.all() ?? []).map(
     (f) => f.record.name,
   );
 

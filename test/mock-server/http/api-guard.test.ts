@@ -67,7 +67,7 @@ describe('the Host rule on the API routes (a DNS-rebinding page read rid/get and
     }
   });
 
-  it.each([['/tcb/notanapi'], ['/cgi-bin/component/api_query_auth'], ['/componenttcb/batchuploadscf']])(
+  it.each([['/tcb/notanapi'], ['/cgi-bin/component/api_query_auth'], ['/componenttcb/batchcreateenv']])(
     'answers 40066 at %s only under a Host it answers; another Host gets 61004 naming --allowed-host',
     async (path) => {
       const served = await send(mock.port, `${path}?access_token=tok-valid`, { Host: 'localhost:4020' });

@@ -14,7 +14,7 @@ describe('a path the mock does not serve', () => {
     ['POST', '/cgi-bin/component/api_query_auth'],
     ['POST', '/cgi-bin/token'],
     ['GET', '/cgi-bin/component/api_authorizer_token/extra'],
-    ['POST', '/componenttcb/batchuploadscf'],
+    ['POST', '/componenttcb/batchcreateenv'],
     ['POST', '/COMPONENTTCB/nope'],
     ['POST', '/tcb/databasequery'],
   ])('answers %s %s as WeChat does: HTTP 200, errcode 40066 invalid url with a rid', async (method, path) => {

@@ -1,0 +1,313 @@
+// One env's functions in served order, changed in place by the function lifecycle: exact paging and search at 100,000 functions.
+import type { CloudFunction } from '../../generated/schemas.js';
+import { NameIndex } from './name-index.js';
+
+/**
+ * Envs at least this large get an n-gram index; smaller ones are scanned, which is as fast and smaller.
+ * @example new FunctionTable(stored).indexed // true when stored.length >= INDEX_THRESHOLD
+ */
+export const INDEX_THRESHOLD = 1000;
+
+/**
+ * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
+ * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
+ * twice the memory, and every read on the hot path wants the JSON anyway.
+ * @example new StoredFunction(record).json // the record's wire JSON
+ */
+export class StoredFunction {
+  readonly json: string;
+  readonly searchKey: string;
+
+  constructor(record: CloudFunction) {
+    this.json = JSON.stringify(record);
+    this.searchKey = record.name.toLowerCase();
+  }
+
+  /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
+  get record(): CloudFunction {
+    return JSON.parse(this.json);
+  }
+}
+
+/** The parameters of one page, already validated and defaulted. */
+export interface PageQuery {
+  offset: number;
+  limit: number;
+  searchkey?: string;
+}
+
+/** A page: the total number of matches and the stored functions on this page. */
+export interface Page {
+  total_count: number;
+  functions: readonly StoredFunction[];
+}
+
+/** A function added since the table was built: its record and where it falls among the base functions. */
+interface Added {
+  fn: StoredFunction;
+  name: string;
+  addTime: string;
+  /** How many base functions (deleted or not) come before it in served order. */
+  basePosition: number;
+}
+
+/** Served order: newest add_time first, then name ascending. */
+function compareKeys(a: { addTime: string; name: string }, b: { addTime: string; name: string }): number {
+  if (a.addTime !== b.addTime) return a.addTime < b.addTime ? 1 : -1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** First index in an ascending list whose value is >= value. */
+function lowerBound(list: ArrayLike<number>, value: number): number {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (list[mid] < value) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
+
+/**
+ * One env's functions. The functions it was built with (the base) stay in one sorted array with
+ * its name index; a change since then is kept beside it (a replaced record by position, a
+ * deleted position, an added function with its place among the base), so a create or delete
+ * costs O(log n) and never rebuilds the index. A page merges the base's matches, minus the
+ * deleted, with the added matches, exactly as if the table were rebuilt. When the changes
+ * outgrow COMPACT_AT the table folds them into a new base.
+ * @example
+ * const table = new FunctionTable([new StoredFunction(record)]);
+ * table.insert(new StoredFunction(other));
+ * table.list({ offset: 0, limit: 20 }).total_count // 2
+ */
+export class FunctionTable {
+  #base: StoredFunction[] = [];
+  #index: NameIndex | undefined;
+  /** Base position → its current record (a status or time changed; add_time and name never do). */
+  #replaced = new Map<number, StoredFunction>();
+  /** Deleted base positions, ascending, and the same as a set for lookups. */
+  #deleted: number[] = [];
+  #deletedSet = new Set<number>();
+  /** Added functions in served order, and by name. */
+  #added: Added[] = [];
+  #addedByName = new Map<string, Added>();
+  /** Base search key → position(s), built on the first lookup by name. */
+  #byKey: Map<string, number | number[]> | undefined;
+
+  /** @param sorted stored functions already in served order */
+  constructor(sorted: StoredFunction[]) {
+    this.#rebuild(sorted);
+  }
+
+  #rebuild(sorted: StoredFunction[]): void {
+    this.#base = sorted;
+    this.#index = sorted.length >= INDEX_THRESHOLD ? new NameIndex(sorted.map((fn) => fn.searchKey)) : undefined;
+    this.#replaced = new Map();
+    this.#deleted = [];
+    this.#deletedSet = new Set();
+    this.#added = [];
+    this.#addedByName = new Map();
+    this.#byKey = undefined;
+  }
+
+  /** How many functions the env holds. */
+  get count(): number {
+    return this.#base.length - this.#deleted.length + this.#added.length;
+  }
+
+  /** True when the base has a name index (INDEX_THRESHOLD functions or more when built). */
+  get indexed(): boolean {
+    return this.#index !== undefined;
+  }
+
+  /** Changes kept beside the base: added functions plus deleted ones. */
+  get pendingChanges(): number {
+    return this.#added.length + this.#deleted.length;
+  }
+
+  #baseAt(position: number): StoredFunction {
+    return this.#replaced.get(position) ?? this.#base[position];
+  }
+
+  #basePosition(name: string): number | undefined {
+    // Keyed by the lower-cased search key the base already holds, so building it parses no JSON
+    // (parsing 100,000 records stalled the first change for most of a second); the few records
+    // sharing a key are told apart by their exact name.
+    if (!this.#byKey) {
+      this.#byKey = new Map();
+      for (let i = 0; i < this.#base.length; i++) {
+        const key = this.#base[i].searchKey;
+        const seen = this.#byKey.get(key);
+        if (seen === undefined) this.#byKey.set(key, i);
+        else this.#byKey.set(key, typeof seen === 'number' ? [seen, i] : [...seen, i]);
+      }
+    }
+    const found = this.#byKey.get(name.toLowerCase());
+    if (found === undefined) return undefined;
+    for (const position of typeof found === 'number' ? [found] : found) {
+      if (this.#deletedSet.has(position) || this.#base[position].record.name !== name) continue;
+      return position;
+    }
+    return undefined;
+  }
+
+  /**
+   * The function of that exact name (case-sensitive), or undefined.
+   * @example table.get('login')?.record.status
+   */
+  get(name: string): StoredFunction | undefined {
+    const added = this.#addedByName.get(name);
+    if (added) return added.fn;
+    const position = this.#basePosition(name);
+    return position === undefined ? undefined : this.#baseAt(position);
+  }
+
+  /**
+   * Adds a function whose name is not in the table.
+   * @throws Error when the name is taken
+   */
+  insert(fn: StoredFunction): void {
+    const record = fn.record;
+    if (this.get(record.name)) throw new Error(`function ${record.name} exists`);
+    const key = { addTime: record.add_time, name: record.name };
+    // Where it falls among the base: the first base function that comes after it.
+    let low = 0;
+    let high = this.#base.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      const other = this.#base[mid].record;
+      if (compareKeys({ addTime: other.add_time, name: other.name }, key) < 0) low = mid + 1;
+      else high = mid;
+    }
+    const item: Added = { fn, name: record.name, addTime: record.add_time, basePosition: low };
+    let at = 0;
+    let end = this.#added.length;
+    while (at < end) {
+      const mid = (at + end) >>> 1;
+      if (compareKeys(this.#added[mid], item) < 0) at = mid + 1;
+      else end = mid;
+    }
+    this.#added.splice(at, 0, item);
+    this.#addedByName.set(item.name, item);
+    this.#compactIfLarge();
+  }
+
+  /**
+   * Puts a new record in place of the function of the same name; add_time must not change.
+   * @throws Error when there is no such function
+   */
+  replace(fn: StoredFunction): void {
+    const name = fn.record.name;
+    const added = this.#addedByName.get(name);
+    if (added) {
+      added.fn = fn;
+      return;
+    }
+    const position = this.#basePosition(name);
+    if (position === undefined) throw new Error(`function ${name} is not in the table`);
+    this.#replaced.set(position, fn);
+  }
+
+  /**
+   * Removes the function of that name; false when there was none.
+   * @example table.remove('login') // true
+   */
+  remove(name: string): boolean {
+    const added = this.#addedByName.get(name);
+    if (added) {
+      this.#added.splice(this.#added.indexOf(added), 1);
+      this.#addedByName.delete(name);
+      return true;
+    }
+    const position = this.#basePosition(name);
+    if (position === undefined) return false;
+    this.#deleted.splice(lowerBound(this.#deleted, position), 0, position);
+    this.#deletedSet.add(position);
+    this.#replaced.delete(position);
+    this.#compactIfLarge();
+    return true;
+  }
+
+  /** Folds the changes into a new base once they are many: each page pays for them, a rebuild pays once. */
+  #compactIfLarge(): void {
+    if (this.pendingChanges > Math.max(COMPACT_AT, this.#base.length >>> 4)) this.#rebuild(this.all());
+  }
+
+  /** Every function in served order (for the control API; builds a new array). */
+  all(): StoredFunction[] {
+    return [...this.#pages(0, Number.MAX_SAFE_INTEGER, undefined).functions];
+  }
+
+  /**
+   * One page in served order. `searchkey` matches a case-insensitive, literal substring of the
+   * name; `total_count` counts every match.
+   */
+  list(query: PageQuery): Page {
+    return this.#pages(query.offset, query.limit, query.searchkey?.toLowerCase() || undefined);
+  }
+
+  #pages(offset: number, limit: number, needle: string | undefined): Page {
+    const base = this.#base;
+    // The base's matching positions, ascending.
+    // Without a searchkey every position matches: null stands for 0..n-1, so nothing is allocated.
+    let matches: ArrayLike<number> | null = null;
+    if (needle && this.#index) matches = this.#index.match(needle);
+    else if (needle) {
+      const found: number[] = [];
+      for (let i = 0; i < base.length; i++) if (base[i].searchKey.includes(needle)) found.push(i);
+      matches = found;
+    }
+    const matchCount = matches ? matches.length : base.length;
+    const rankOf = (position: number) => (matches ? lowerBound(matches, position) : position);
+    // Indices into `matches` of the deleted base functions that match, ascending.
+    const gone: number[] = [];
+    for (const position of this.#deleted) {
+      if (!needle || base[position].searchKey.includes(needle)) gone.push(rankOf(position));
+    }
+    const liveBase = matchCount - gone.length;
+    // Added matches with their rank among the live base matches.
+    const added: { fn: StoredFunction; rank: number }[] = [];
+    for (const item of this.#added) {
+      if (needle && !item.fn.searchKey.includes(needle)) continue;
+      const before = rankOf(item.basePosition);
+      added.push({ fn: item.fn, rank: before - lowerBound(gone, before) });
+    }
+    const total = liveBase + added.length;
+    const page: StoredFunction[] = [];
+    if (offset >= total || limit <= 0) return { total_count: total, functions: page };
+    // Added functions that come before the page, then the first live base rank on it.
+    let nextAdded = 0;
+    while (nextAdded < added.length && added[nextAdded].rank + nextAdded < offset) nextAdded++;
+    let baseRank = offset - nextAdded;
+    // The index into `matches` of live base rank baseRank, and the first deleted index after it.
+    let at = baseRank;
+    let nextGone = 0;
+    while (nextGone < gone.length && gone[nextGone] <= at) {
+      at++;
+      nextGone++;
+    }
+    while (page.length < limit) {
+      if (nextAdded < added.length && added[nextAdded].rank <= baseRank) {
+        page.push(added[nextAdded].fn);
+        nextAdded++;
+      } else if (baseRank < liveBase) {
+        page.push(this.#baseAt(matches ? matches[at] : at));
+        baseRank++;
+        at++;
+        while (nextGone < gone.length && gone[nextGone] === at) {
+          at++;
+          nextGone++;
+        }
+      } else break;
+    }
+    return { total_count: total, functions: page };
+  }
+}
+
+/**
+ * Changes kept beside the base before it is rebuilt (or 1/16 of the base, whichever is more): a
+ * page scans the added and deleted functions, a rebuild of 100,000 takes a few hundred ms.
+ * @example table.pendingChanges <= Math.max(COMPACT_AT, size / 16)
+ */
+export const COMPACT_AT = 2000;
