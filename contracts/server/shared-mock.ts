@@ -119,6 +119,8 @@ export function sharedNeed(
   for (const step of steps) {
     if (step.advance_s !== undefined && !callsToken)
       return 'moves the mock-wide clock (the rids of every user age on it)';
+    if ((step as { each_listed_env?: true }).each_listed_env)
+      return "calls every env describeenvs lists, and on a shared mock other users' envs come and go";
     const call = step.call;
     if (!call) continue;
     if (call.path === API_PATHS.describeenvs && step.expect?.body_includes !== undefined) {

@@ -95,12 +95,16 @@ function sharedReason(flow: LoadedFlow, options: FlowRunOptions): string | undef
   return need ? politeSkip(need) : undefined;
 }
 
-/** The component whose clock a flow's clock step moves on a shared mock: its listed one, else the one it asks a token for. */
-function flowComponent(state: MockDataFile, steps: readonly ContractFlowStep[]): string | undefined {
-  const listed = Object.keys(state.components ?? {})[0];
-  if (listed) return listed;
-  const asked = steps.find((step) => step.call?.path === API_PATHS.componentToken)?.call?.body?.component_appid;
-  return typeof asked === 'string' ? asked : undefined;
+/**
+ * The components whose clocks a flow's clock step moves on a shared mock: every one it lists or asks a
+ * token for, so a flow of two components ages both, as the mock-wide clock would.
+ */
+function flowComponents(state: MockDataFile, steps: readonly ContractFlowStep[]): string[] {
+  const asked = steps
+    .filter((step) => step.call?.path === API_PATHS.componentToken)
+    .map((step) => step.call?.body?.component_appid)
+    .filter((appid): appid is string => typeof appid === 'string');
+  return [...new Set([...Object.keys(state.components ?? {}), ...asked])];
 }
 
 /** Runs one flow's steps in order; the first step that does not hold fails the flow. */
@@ -142,8 +146,8 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
     const where = `step ${index + 1}`;
     try {
       if (step.advance_s !== undefined) {
-        const appid = shared ? flowComponent(state, steps) : undefined;
-        if (shared && appid) await shared.own.advanceClock(step.advance_s, appid);
+        const appids = shared ? flowComponents(state, steps) : [];
+        if (appids.length > 0) for (const appid of appids) await shared?.own.advanceClock(step.advance_s, appid);
         else await options.control('POST', '/clock', { advance_s: step.advance_s });
       }
       if (step.push_ticket) {

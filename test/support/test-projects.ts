@@ -31,6 +31,14 @@ export const E2E_TESTS = [
   'test/mock-server/http/dashboard-browser.test.ts',
   'test/mock-server/http/hardening.test.ts',
   'test/mock-server/http/web-safety.test.ts',
+  'test/mock-server/cli-env.test.ts',
+  'test/mock-server/cli-health.test.ts',
+  'test/mock-server/isolation/**',
+  'test/scripts/build-image.test.ts',
+  'test/contracts/client/hostile-client.test.ts',
+  'test/contracts/server/hostile-server.test.ts',
+  'test/contracts/server/verify-by-name.test.ts',
+  'test/contracts/server/verify-shared.test.ts',
 ];
 
 /**

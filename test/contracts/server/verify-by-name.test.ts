@@ -87,7 +87,8 @@ describe('verify with the control token in WECHAT_SCF_KIT_CONTROL_TOKEN', () => 
     expect(run.stdout).toMatch(/\n1 passed, 0 failed, 0 skipped\n/);
     expect(run.code).toBe(0);
     const flag = await runCli(['verify', '--base-url', mock.url, '--control-token', 'wrong-token-9'], { env });
-    expect(flag.code).toBe(2);
+    // Exit 3: the run could not be made (2 is kept for a usage error).
+    expect(flag.code).toBe(3);
     expect(flag.stderr).toContain('refused the control token');
   });
 });
