@@ -135,7 +135,9 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
     } finally {
       await stop();
     }
-  });
+    // A correct server runs every check and flow (~150 requests, and several servers at once): at a
+    // load of 10 on 2 cores that took past the 20 s default.
+  }, 300_000);
 });
 
 describe('a server that serves getscflist only', () => {
