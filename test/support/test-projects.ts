@@ -39,6 +39,7 @@ export const E2E_TESTS = [
   'test/contracts/server/hostile-server.test.ts',
   'test/contracts/server/verify-by-name.test.ts',
   'test/contracts/server/verify-shared.test.ts',
+  'test/contracts/client/invoke-client.test.ts',
 ];
 
 /**
