@@ -158,16 +158,16 @@ export function setupControl(afterReset) {
       event.preventDefault();
       const fault = faultFromForm();
       await control('POST', '/faults', fault);
-      notify(`Queued: ${describeFault(fault)}.`);
       await loadFaults();
+      notify(`Queued: ${describeFault(fault)}.`);
     }),
   );
   $('#clear-faults').addEventListener(
     'click',
     act(async () => {
       const { cleared } = await control('DELETE', '/faults');
-      notify(`Cleared ${cleared} fault${cleared === 1 ? '' : 's'}.`);
       await loadFaults();
+      notify(`Cleared ${cleared} fault${cleared === 1 ? '' : 's'}.`);
     }),
   );
   $('#clear-matched-faults').addEventListener(
@@ -179,10 +179,10 @@ export function setupControl(afterReset) {
         return;
       }
       const { cleared } = await control('DELETE', `/faults?${new URLSearchParams(match)}`);
+      await loadFaults();
       notify(
         `Cleared ${cleared} fault${cleared === 1 ? '' : 's'} carrying ${Object.values(match).map(shortToken).join(' and ')}.`,
       );
-      await loadFaults();
     }),
   );
   $('#token-form').addEventListener('input', (event) => {
@@ -192,8 +192,8 @@ export function setupControl(afterReset) {
     'change',
     act(async () => {
       const { token_check } = await control('PUT', '/token-check', { token_check: $('#token-check').value });
-      notify(token_check === 'any' ? 'Tokens not listed are now accepted.' : 'Tokens not listed now answer 40001.');
       await loadTokens();
+      notify(token_check === 'any' ? 'Tokens not listed are now accepted.' : 'Tokens not listed now answer 40001.');
     }),
   );
   $('#token-add').addEventListener('click', () => {
@@ -214,20 +214,21 @@ export function setupControl(afterReset) {
       }
       const { tokens } = await control('PUT', '/tokens', table);
       const count = Object.keys(tokens).length;
+      // The notice comes once the page shows what was saved (the table and the mode it implies).
+      await loadTokens({ force: true });
       notify(
         count === 0
           ? 'Saved: no tokens listed, any non-empty access_token is accepted.'
           : `Saved ${count} token${count === 1 ? '' : 's'}.`,
       );
-      await loadTokens({ force: true });
     }),
   );
   $('#reset').addEventListener(
     'click',
     act(async () => {
       const { envs } = await control('POST', '/reset');
-      notify(`Reset: ${envs.length} env${envs.length === 1 ? '' : 's'} as at start-up; journal and faults cleared.`);
       await Promise.all([loadFaults(), loadTokens({ force: true }), afterReset()]);
+      notify(`Reset: ${envs.length} env${envs.length === 1 ? '' : 's'} as at start-up; journal and faults cleared.`);
     }),
   );
 }

@@ -280,8 +280,8 @@ export function setupRequests() {
     'click',
     act(async () => {
       const { cleared } = await control('DELETE', '/requests');
-      notify(`Cleared ${cleared} request${cleared === 1 ? '' : 's'} from the journal.`);
       await pollJournal();
+      notify(`Cleared ${cleared} request${cleared === 1 ? '' : 's'} from the journal.`);
     }),
   );
 }
