@@ -17,6 +17,10 @@ interface CorpusServer {
   file: string;
   bug: string | null;
   expected: { stateless: Verdict; control: Verdict };
+  /** True for the servers that speak the whole family (authorizer token, invoke, function management) too. */
+  family?: boolean;
+  /** The data file it serves stateless (default fixture-data.json). */
+  data?: string;
   /** Checks named for the bug: in each mode that does not pass, at least one of them fails (or warns, for 'warn'). */
   catches?: string[];
   notes?: string;
@@ -26,18 +30,15 @@ type Verdict = 'pass' | 'fail' | 'warn';
 type Mode = keyof CorpusServer['expected'];
 
 const dir = fileURLToPath(new URL('./servers/', import.meta.url));
-// Entries marked family (authorizer, invoke and function-management endpoints) wait for the kit's checks of those endpoints.
-const manifest = (JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as (CorpusServer & { family?: boolean })[]).filter(
-  (server) => server.family !== true,
-);
+const manifest = JSON.parse(readFileSync(`${dir}manifest.json`, 'utf8')) as CorpusServer[];
 const FIXTURE = { token: 'corpus-token-7f3a9c', env: 'corpus-env' };
 
 // The first corpus servers answer getscflist only: the flows (the other endpoints, and the token's
 // query keys) are not theirs to pass. A server that serves api_component_token too speaks the four
 // endpoints (test/corpus/servers/README.md), and the flows are checked as well.
 const GETSCFLIST_CHECKS = [...serverChecks(), ...loadCases()].map((c) => c.id);
-// These servers were written for the first four endpoints (the family entries, kept out above, speak
-// the rest): they are judged on the flows that call only those.
+// The servers not marked family were written for the first four endpoints: they are judged on the
+// flows that call only those. The family servers are judged on every flow.
 const FIRST_ENDPOINTS: readonly string[] = [
   API_PATHS.getscflist,
   API_PATHS.componentToken,
@@ -47,6 +48,7 @@ const FIRST_ENDPOINTS: readonly string[] = [
 const FLOW_CHECKS = loadFlows()
   .filter((flow) => flow.steps.every((step) => step.call === undefined || FIRST_ENDPOINTS.includes(step.call.path)))
   .map((flow) => flow.id);
+const ALL_FLOW_CHECKS = loadFlows().map((flow) => flow.id);
 
 /** True when the server serves the other endpoints too: api_component_token answers, not HTTP 404. */
 async function servesOtherEndpoints(url: string): Promise<boolean> {
@@ -61,8 +63,12 @@ afterAll(() => {
 });
 
 /** Starts one corpus server on a free port; resolves with its URL and a stop function. */
-async function start(file: string, mode: Mode): Promise<{ url: string; stop: () => Promise<void> }> {
-  const args = mode === 'control' ? ['--control'] : ['--data', `${dir}fixture-data.json`];
+async function start(
+  file: string,
+  mode: Mode,
+  data = 'fixture-data.json',
+): Promise<{ url: string; stop: () => Promise<void> }> {
+  const args = mode === 'control' ? ['--control'] : ['--data', `${dir}${data}`];
   const child = spawn(process.execPath, [`${dir}${file}`, '--port', '0', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -108,7 +114,7 @@ const summary = (results: CaseResult[]) =>
 
 describe('the server corpus manifest', () => {
   it('names, for every buggy server, the checks that must catch its bug', () => {
-    const ids = new Set([...GETSCFLIST_CHECKS, ...FLOW_CHECKS]);
+    const ids = new Set([...GETSCFLIST_CHECKS, ...ALL_FLOW_CHECKS]);
     for (const server of manifest.filter((s) => s.bug !== null)) {
       expect((server.catches ?? []).length, `${server.name} names no check`).toBeGreaterThan(0);
       for (const id of server.catches ?? []) expect(ids.has(id), `${server.name} names ${id}`).toBe(true);
@@ -118,7 +124,7 @@ describe('the server corpus manifest', () => {
 
 describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, %s', (mode) => {
   it.each(manifest)('$name', async (server) => {
-    const { url, stop } = await start(server.file, mode);
+    const { url, stop } = await start(server.file, mode, server.data);
     try {
       const others = await servesOtherEndpoints(url);
       const { control, results } = await verifyServer({
@@ -129,7 +135,7 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
         cases:
           server.expected[mode] === 'pass'
             ? others
-              ? [...GETSCFLIST_CHECKS, ...FLOW_CHECKS]
+              ? [...GETSCFLIST_CHECKS, ...(server.family ? ALL_FLOW_CHECKS : FLOW_CHECKS)]
               : GETSCFLIST_CHECKS
             : server.catches,
       });
