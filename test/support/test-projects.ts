@@ -6,7 +6,8 @@ export const CORPUS_TESTS = ['test/corpus/**/*.test.ts'];
 
 /**
  * End-to-end files: they start processes (the CLI, example clients, npm, sh), a browser or containers, or wait
- * on real time through the whole kit. Everything else under test/ is in-process (unit). A folder ends in `/**`.
+ * on real time through the whole kit, or (the fuzz's 10,000 requests) run too long for the inner loop.
+ * Everything else under test/ is in-process (unit). A folder ends in `/**`.
  */
 export const E2E_TESTS = [
   'test/container/**',
@@ -40,6 +41,7 @@ export const E2E_TESTS = [
   'test/contracts/server/verify-by-name.test.ts',
   'test/contracts/server/verify-shared.test.ts',
   'test/contracts/client/invoke-client.test.ts',
+  'test/mock-server/fuzz.test.ts',
 ];
 
 /**
