@@ -16,7 +16,7 @@ export interface AuthorizerTokenGrant {
 /** What issuing answers: a token (the refresh token unchanged, as upstream's example), or the errcode that refused it. */
 export type AuthorizerIssueResult =
   | { authorizer_access_token: string; expires_in: number; authorizer_refresh_token: string }
-  | { errcode: 61003 | 61023; reason: string };
+  | { errcode: 45009 | 61003 | 61023; reason: string };
 
 /** What an authorizer token stands for, for the routes that accept one. */
 export interface AuthorizerTokenInfo {
@@ -162,6 +162,14 @@ export class AuthorizerRegistry {
       return { errcode: 61023, reason: `authorizer_refresh_token: not the refresh token of ${authorizer}` };
     }
     const envs = data?.envs && data.envs.length > 0 ? [...data.envs] : undefined;
+    // Room is made before a token is minted, so a refusal changes nothing; as with component tokens,
+    // no token a client may still use is forgotten (it would answer 40001 to that client).
+    if (this.#issued.size >= ISSUED_TOKENS_KEPT && !this.#forgetOne()) {
+      return {
+        errcode: 45009,
+        reason: `the mock already holds ${ISSUED_TOKENS_KEPT} valid authorizer tokens and forgets none of them while valid; a new one can be issued once one expires or is superseded (POST /__mock/clock to move time on, or POST /__mock/reset)`,
+      };
+    }
     return {
       // The component's own time, as its component tokens: a test that moved its component's clock ages only its tokens.
       authorizer_access_token: this.#mint(component, authorizer, envs, this.#clock.now(component)),
@@ -186,14 +194,22 @@ export class AuthorizerRegistry {
       expiresAt: now + AUTHORIZER_TOKEN_EXPIRES_S * 1000,
     });
     this.#latest.set(key, token);
-    // The oldest token is the first key (insertion order): forgetting it keeps both maps bounded.
-    if (this.#issued.size > ISSUED_TOKENS_KEPT) {
-      const [oldest, forgotten] = this.#issued.entries().next().value as [string, IssuedAuthorizerToken];
-      this.#issued.delete(oldest);
-      const forgottenKey = JSON.stringify([forgotten.component, forgotten.authorizer]);
-      if (this.#latest.get(forgottenKey) === oldest) this.#latest.delete(forgottenKey);
-    }
     return token;
+  }
+
+  /**
+   * Forgets the oldest token no client may still use (expired, or superseded past its overlap), on
+   * its component's clock. False when every token held is still valid.
+   */
+  #forgetOne(): boolean {
+    for (const [token, issued] of this.#issued) {
+      if (stateAt(issued, this.#clock.now(issued.component)) === 'valid') continue;
+      this.#issued.delete(token);
+      const key = JSON.stringify([issued.component, issued.authorizer]);
+      if (this.#latest.get(key) === token) this.#latest.delete(key);
+      return true;
+    }
+    return false;
   }
 
   /**

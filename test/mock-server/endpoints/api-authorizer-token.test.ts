@@ -221,8 +221,11 @@ describe('POST /cgi-bin/component/api_authorizer_token', () => {
 });
 
 describe('the authorizer registry stays bounded', () => {
-  it('forgets the oldest issued token past ISSUED_TOKENS_KEPT', () => {
-    const registry = new AuthorizerRegistry(new MockClock(), 1);
+  // A flood of authorizer tokens (one test refreshing in a loop) evicted another test's valid token,
+  // which then answered 40001: the registry forgets only tokens no client may still use.
+  it('keeps every valid token: past ISSUED_TOKENS_KEPT valid ones a new one answers 45009 and changes nothing', () => {
+    const clock = new MockClock();
+    const registry = new AuthorizerRegistry(clock, 1);
     registry.load({});
     const grant = (i: number) => ({
       component_appid: 'wx1',
@@ -230,9 +233,35 @@ describe('the authorizer registry stays bounded', () => {
       authorizer_refresh_token: 'r',
     });
     const first = registry.issue(grant(0)) as { authorizer_access_token: string };
-    for (let i = 1; i <= ISSUED_TOKENS_KEPT; i++) registry.issue(grant(i));
+    for (let i = 1; i < ISSUED_TOKENS_KEPT; i++) registry.issue(grant(i));
+    const refused = registry.issue(grant(ISSUED_TOKENS_KEPT));
+    expect(refused).toMatchObject({ errcode: 45009, reason: expect.stringContaining('valid authorizer tokens') });
+    expect(registry.lookup(first.authorizer_access_token)?.state).toBe('valid');
+    expect(registry.list().issued).toHaveLength(ISSUED_TOKENS_KEPT);
+    // Once they have expired, the oldest is forgotten to make room.
+    clock.advance(7200);
+    const next = registry.issue(grant(ISSUED_TOKENS_KEPT)) as { authorizer_access_token: string };
+    expect(registry.lookup(next.authorizer_access_token)?.state).toBe('valid');
     expect(registry.lookup(first.authorizer_access_token)).toBeUndefined();
     expect(registry.list().issued).toHaveLength(ISSUED_TOKENS_KEPT);
+  });
+
+  it('forgets a superseded token past its overlap before refusing', () => {
+    const clock = new MockClock();
+    const registry = new AuthorizerRegistry(clock, 1);
+    registry.load({});
+    const grant = (i: number) => ({
+      component_appid: 'wx1',
+      authorizer_appid: `wxa${i}`,
+      authorizer_refresh_token: 'r',
+    });
+    const old = registry.issue(grant(0)) as { authorizer_access_token: string };
+    registry.issue(grant(0));
+    clock.advance(301);
+    for (let i = 1; i < ISSUED_TOKENS_KEPT - 1; i++) registry.issue(grant(i));
+    const fresh = registry.issue(grant(ISSUED_TOKENS_KEPT));
+    expect(fresh).toHaveProperty('authorizer_access_token');
+    expect(registry.lookup(old.authorizer_access_token)).toBeUndefined();
   });
 
   it('refuses a new authorizer past MAX_AUTHORIZERS but replaces an existing one', () => {
