@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../../contracts/results.js';
 import { clientCases } from '../../contracts/client/call-plan.js';
+import { INVOKE_CASES } from '../../contracts/client/invoke-client.js';
 import { LIFECYCLE_CASES } from '../../contracts/client/token-lifecycle.js';
 import { runClientContract } from '../../contracts/client/verify-client.js';
 import { type ContractClient, clientInvoker } from '../../contracts/client/vitest.js';
@@ -28,6 +29,8 @@ interface CorpusEntry {
   catches?: string[];
   /** A client that gets its own token: judged on the token-lifecycle cases (`--token-lifecycle`) alone. */
   tokenLifecycle?: boolean;
+  /** A client that calls a cloud function: judged on the invoke cases (`--invoke`, which runs only those). */
+  invoke?: boolean;
 }
 
 
@@ -56,7 +59,7 @@ describe('the client corpus', () => {
   });
 
   it('names, for every buggy client, the cases that must catch its bug', () => {
-    const ids = new Set([...clientCases(), ...LIFECYCLE_CASES].map((c) => c.id));
+    const ids = new Set([...clientCases(), ...LIFECYCLE_CASES, ...INVOKE_CASES].map((c) => c.id));
     for (const entry of manifest.filter((e) => e.bug !== null)) {
       expect((entry.catches ?? []).length, `${entry.name} names no case`).toBeGreaterThan(0);
       // A failing run is given only the named cases: a name that is no client case would run nothing.
@@ -89,6 +92,7 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
           [
             'verify-client',
             ...(entry.tokenLifecycle ? ['--token-lifecycle'] : []),
+            ...(entry.invoke ? ['--invoke'] : []),
             ...(casesFor(entry) ?? (entry.tokenLifecycle ? LIFECYCLE_CASES.map((c) => c.id) : [])).flatMap((id) => [
               '--case',
               id,
