@@ -23,28 +23,23 @@ function gramCode(text: string, start: number, length: number): number {
   return TRI_BASE + (a * ASCII + b) * ASCII + text.charCodeAt(start + 2);
 }
 
-/**
- * Writes the code of each gram of a name into `out` (ASCII grams only) and returns how many.
- * A buffer rather than a callback: at 100,000 names the index visits millions of grams.
- */
-function gramsOf(name: string, out: Int32Array): number {
-  let n = 0;
+/** Calls visit(code) for each gram of a name with only ASCII characters. */
+function eachGram(name: string, visit: (code: number) => void): void {
   if (isAscii(name)) {
     for (let start = 0; start < name.length; start++) {
-      out[n++] = gramCode(name, start, 1);
-      if (start + 2 <= name.length) out[n++] = gramCode(name, start, 2);
-      if (start + 3 <= name.length) out[n++] = gramCode(name, start, 3);
+      visit(gramCode(name, start, 1));
+      if (start + 2 <= name.length) visit(gramCode(name, start, 2));
+      if (start + 3 <= name.length) visit(gramCode(name, start, 3));
     }
-    return n;
+    return;
   }
   for (let length = 1; length <= 3; length++) {
     for (let start = 0; start + length <= name.length; start++) {
       let ascii = true;
       for (let i = start; i < start + length; i++) if (name.charCodeAt(i) >= ASCII) ascii = false;
-      if (ascii) out[n++] = gramCode(name, start, length);
+      if (ascii) visit(gramCode(name, start, length));
     }
   }
-  return n;
 }
 
 function isAscii(text: string): boolean {
@@ -76,34 +71,26 @@ export class NameIndex {
     // Counting sort in one array: the count of each code at [code + 1], then ends by prefix sums;
     // filling backwards leaves the positions of code at [code + 1] .. [code + 2].
     const bounds = new Uint32Array(CODES + 2);
-    let longest = 0;
-    for (const key of keys) if (key.length > longest) longest = key.length;
-    // At most three grams start at each character.
-    const grams = new Int32Array(3 * longest);
     for (let position = 0; position < keys.length; position++) {
       const key = keys[position];
       if (!isAscii(key)) this.#nonAscii.push(position);
-      const count = gramsOf(key, grams);
-      for (let g = 0; g < count; g++) {
-        const code = grams[g];
+      eachGram(key, (code) => {
         if (last[code] !== position) {
           last[code] = position;
           bounds[code + 1] += 1;
         }
-      }
+      });
     }
     for (let code = 1; code < CODES + 2; code++) bounds[code] += bounds[code - 1];
     const postings = new Uint32Array(bounds[CODES + 1]);
     last.fill(-1);
     for (let position = keys.length - 1; position >= 0; position--) {
-      const count = gramsOf(keys[position], grams);
-      for (let g = 0; g < count; g++) {
-        const code = grams[g];
+      eachGram(keys[position], (code) => {
         if (last[code] !== position) {
           last[code] = position;
           postings[--bounds[code + 1]] = position;
         }
-      }
+      });
     }
     this.#bounds = bounds;
     this.#postings = postings;
