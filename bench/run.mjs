@@ -1,10 +1,11 @@
 // npm run bench: the mock against a textbook Express 5 handler, over loopback, in interleaved rounds.
-// Prints a table and writes bench-results/<time>.json. Options: --rounds N (5), --seconds N (3), --no-scale.
+// Prints a table and writes bench-results/<time>.json. Options: --rounds N (5), --seconds N (3), --no-scale,
+// --write-docs (puts this run's tables into docs/performance.md, see bench/write-docs.mjs).
 // (e) repeats (c) while another client creates and deletes functions in the same env (the function lifecycle).
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -16,8 +17,11 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     seconds: { type: 'string', default: '3' },
     'no-scale': { type: 'boolean' },
+    'write-docs': { type: 'boolean' },
   },
 });
+// The command as a reader would type it again, for the docs.
+const COMMAND = `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
 const ROUNDS = Number(values.rounds);
 const SECONDS = Number(values.seconds);
 const CONNECTIONS = 32;
@@ -242,6 +246,9 @@ const results = scenarios.map((s) => ({
   rss_mb: rssMb(s.server.child.pid),
 }));
 for (const server of [reference, small, big]) server.child.kill();
+// (e) against (c) in the same rounds: how much the other client's changes slow the listing.
+const eToC = median(rounds.map((r) => r.e.rps / r.c.rps));
+console.log(`(e) / (c), median of the rounds' ratios: ${eToC.toFixed(2)}`);
 console.log(
   `(e)'s other client: ${churned.created} functions created, ${churned.deleted} deleted, ${churned.failed} refused (warm-up included)`,
 );
@@ -256,19 +263,31 @@ for (const r of results) {
   );
 }
 
-// Load time at growing sizes: generation, sorting, serialising and indexing, in a fresh process each.
+// Start-up at growing sizes: `serve` from spawn to the first errcode 0 and its RSS then (median of
+// 3 starts), for generated functions and for a file that lists 100,000 functions whole; and the
+// store alone in a fresh process, which also goes past serve's cap of MAX_FUNCTIONS to 1,000,000.
 const scale = [];
 if (!values['no-scale']) {
-  console.log('\n| functions | load ms | RSS MB |');
-  console.log('|---|---|---|');
-  for (const n of [10_000, 100_000, 1_000_000]) {
+  /** Starts serve on a data file 3 times: the median start-up and the RSS after that start. */
+  async function serveStartup(dataFile, env) {
+    const starts = [];
+    for (let i = 0; i < 3; i++) {
+      const server = await start(dataFile, mockArgs(dataFile), { env });
+      starts.push({ ms: server.startupMs, rss: rssMb(server.child.pid) });
+      server.child.kill();
+    }
+    starts.sort((x, y) => x.ms - y.ms);
+    return starts[1];
+  }
+  /** Loads a store of n generated functions in a fresh process: load ms and RSS. */
+  async function storeLoad(n) {
     const script = `
       const { Store } = await import(${JSON.stringify(join(root, 'dist/mock-server/state/env-store.js'))});
       const t = performance.now();
       new Store({ envs: { e: { generate: ${n} } } }, 1);
       const ms = performance.now() - t;
       console.log(JSON.stringify({ ms, rss: process.memoryUsage().rss / 1048576 }));`;
-    const out = await new Promise((resolve) => {
+    return new Promise((resolve) => {
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
         stdio: ['ignore', 'pipe', 'inherit'],
       });
@@ -278,8 +297,44 @@ if (!values['no-scale']) {
       });
       child.on('close', () => resolve(JSON.parse(text)));
     });
-    scale.push({ functions: n, load_ms: out.ms, rss_mb: out.rss });
-    console.log(`| ${n.toLocaleString('en')} | ${Math.round(out.ms)} | ${out.rss.toFixed(0)} |`);
+  }
+  // The explicit file: every function listed whole (as a data file exported from a real account
+  // would be), taken from a generated env so its names and times are realistic.
+  const { Store } = await import(join(root, 'dist/mock-server/state/env-store.js'));
+  const listed = new Store({ envs: { e: { generate: BIG } } }, 1)
+    .getEnv('e')
+    .table.all()
+    .map((fn) => fn.record);
+  writeFileSync(join(work, 'explicit.json'), JSON.stringify({ seed: 1, envs: { big: { functions: listed } } }));
+
+  console.log('\n| functions | serve start-up ms | serve RSS MB | store load ms | store RSS MB |');
+  console.log('|---|---|---|---|---|');
+  const cases = [
+    { label: '10,000 generated', n: 10_000, serve: true },
+    { label: '100,000 generated', n: BIG, serve: true },
+    { label: '100,000 listed in the file', n: BIG, file: 'explicit.json' },
+    { label: '1,000,000 generated', n: 1_000_000, serve: false },
+  ];
+  for (const c of cases) {
+    let served;
+    if (c.file) served = await serveStartup(c.file, 'big');
+    else if (c.serve) {
+      writeFileSync(join(work, `gen-${c.n}.json`), JSON.stringify({ seed: 1, envs: { big: { generate: c.n } } }));
+      served = await serveStartup(`gen-${c.n}.json`, 'big');
+    }
+    const stored = c.file ? undefined : await storeLoad(c.n);
+    const row = {
+      functions: c.label,
+      serve_startup_ms: served?.ms ?? null,
+      serve_rss_mb: served?.rss ?? null,
+      load_ms: stored?.ms ?? null,
+      rss_mb: stored?.rss ?? null,
+    };
+    scale.push(row);
+    const cell = (v, digits = 0) => (v === null ? '–' : v.toFixed(digits));
+    console.log(
+      `| ${row.functions} | ${cell(row.serve_startup_ms)} | ${cell(row.serve_rss_mb)} | ${cell(row.load_ms)} | ${cell(row.rss_mb)} |`,
+    );
   }
 }
 
@@ -287,6 +342,10 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const file = join(root, 'bench-results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, churned, scale, raw: rounds }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), command: COMMAND, machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version }, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, e_to_c: eToC, churned, scale, raw: rounds }, null, 2)}\n`,
 );
 console.log(`\nwrote ${file}`);
+if (values['write-docs']) {
+  const { writeDocs } = await import('./write-docs.mjs');
+  console.log(`wrote its tables into ${writeDocs(file)}`);
+}

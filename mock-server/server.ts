@@ -92,6 +92,9 @@ function watchWrites(res: ServerResponse, timeout: number): void {
   const socket = res.socket;
   if (!socket) return;
   let pending = pendingBytes(socket);
+  // All of it already with the system (a usual answer, written at once): 'finish' follows in this
+  // turn of the loop, so there is nothing to watch, and no timer per request to set and clear.
+  if (pending === 0) return;
   let lastProgress = performance.now();
   const timer = setInterval(
     () => {
@@ -134,13 +137,20 @@ export async function startMockServer(options: ServerOptions = {}): Promise<Runn
   const inFlight = new Set<ServerResponse>();
   let closing = false;
   const writeTimeout = options.writeTimeoutMs ?? 10_000;
+  // Made once per server, not per request: the listeners read their answer as `this`.
+  function onPrefinish(this: ServerResponse): void {
+    watchWrites(this, writeTimeout);
+  }
+  function onClose(this: ServerResponse): void {
+    inFlight.delete(this);
+  }
   server.on('request', (_req, res: ServerResponse) => {
     // An answer not being read (megabytes to a client that never reads) would hold its memory for as
-    // long as the socket lives. 'prefinish': the whole answer is handed to the socket.
-    res.once('prefinish', () => watchWrites(res, writeTimeout));
+    // long as the socket lives. 'prefinish' (emitted once): the whole answer is handed to the socket.
+    res.on('prefinish', onPrefinish);
     if (closing) res.setHeader('Connection', 'close');
     inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
+    res.on('close', onClose);
   });
   // After the listener above, which must see each answer before the app can end it.
   server.on('request', app);

@@ -2,7 +2,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { validateGetScfListRequest } from '../generated/request-validator.js';
+import { validateGetScfListRequest, validateMockDataFile } from '../generated/request-validator.js';
 import type {
   AuthorizerTokenRequest,
   AuthorizerTokenResponse,
@@ -203,8 +203,15 @@ export const isWechatError = compiled<WechatError>(errorSchema);
 export const isGetScfListResponse = compiled<GetScfListResponse>(responseSchema);
 /** True for one cloud function. @example if (!isCloudFunction(value)) describeErrors(isCloudFunction.errors) */
 export const isCloudFunction = compiled<CloudFunction>(cloudFunctionSchema);
-/** True for a data document. @example if (!isMockDataFile(value)) describeErrors(isMockDataFile.errors) */
-export const isMockDataFile = compiled<MockDataFile>(dataFileSchema);
+/**
+ * True for a data document; compiled ahead of time like the request's, so loading a data file
+ * at start-up loads no Ajv. @example if (!isMockDataFile(value)) describeErrors(isMockDataFile.errors)
+ */
+export const isMockDataFile = Object.defineProperty(
+  (data: unknown): data is MockDataFile => validateMockDataFile(data),
+  'errors',
+  { get: () => (validateMockDataFile as unknown as { errors?: ErrorObject[] | null }).errors },
+) as Validator<MockDataFile>;
 /** True for a contract case file. @example if (!isContractCaseFile(value)) describeErrors(isContractCaseFile.errors) */
 export const isContractCaseFile = compiled<ContractCaseFile>(contractCasesSchema);
 /** True for a contract flow file. @example if (!isContractFlowFile(value)) describeErrors(isContractFlowFile.errors) */

@@ -54,6 +54,34 @@ function requestKeys(
   };
 }
 
+/**
+ * Watches for the client closing the connection before its answer is complete: a client that gives
+ * up (its timeout) closes it, so note when, and stop waiting to answer it. Made only for a request
+ * the route has to wait on (a fault's delay, a scripted function's run): every other request is
+ * answered without yielding once its body is read, so nothing could be noticed in between.
+ */
+class ClientWatch {
+  /** When (performance.now()) the client closed the connection, if it did. */
+  closedAt: number | undefined;
+  readonly #gone = new AbortController();
+
+  constructor(res: Response, closedAt?: number) {
+    this.closedAt = closedAt;
+    if (closedAt !== undefined) this.#gone.abort();
+    else
+      res.on('close', () => {
+        if (res.writableFinished || res.socket?.destroyed === false) return;
+        this.closedAt ??= performance.now();
+        this.#gone.abort();
+      });
+  }
+
+  /** Waits ms, or less if the client goes. */
+  wait(ms: number): Promise<unknown> {
+    return delay(ms, undefined, { signal: this.#gone.signal }).catch(() => undefined);
+  }
+}
+
 /** Options of apiRoute. */
 export interface ApiRouteOptions {
   /** Query keys read for the token, in order of precedence. */
@@ -83,14 +111,6 @@ export function apiRoute(
     const started = performance.now();
     const seq = journal.nextSeq();
     const time = new Date().toISOString();
-    // A client that gives up (its timeout) closes the connection: note when, and stop waiting to answer it.
-    let clientClosedAt: number | undefined;
-    const gone = new AbortController();
-    res.on('close', () => {
-      if (res.writableFinished || res.socket?.destroyed === false) return;
-      clientClosedAt ??= performance.now();
-      gone.abort();
-    });
     // A declared length over the limit is answered at once, unread: waiting for a body that may never
     // come (or reading one only to refuse it) would hold the client until the request timeout.
     const declaredTooLarge = Number(req.headers['content-length']) > settings.bodyLimit;
@@ -106,15 +126,16 @@ export function apiRoute(
         errcode: null,
         status: null,
         reason: 'client aborted the body',
-        clientClosedAt: clientClosedAt ?? performance.now(),
+        clientClosedAt: performance.now(),
       });
       return;
     }
+    // A client that gave up (its timeout) while its body was read; one that gives up later is
+    // watched for only while the route waits (see ClientWatch).
+    let watch: ClientWatch | undefined = req.socket.destroyed ? new ClientWatch(res, performance.now()) : undefined;
     const query = req.query as Record<string, unknown>;
     const token = readToken(query, options.tokenKeys);
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
-    // Redacted once, for the rid map and the journal alike.
-    const kept = body === undefined ? undefined : keptBody(body);
     // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
     // queued faults nor issue tokens, nor read rid/get or the data.
     const refusal = refuse(req.headers);
@@ -123,7 +144,10 @@ export function apiRoute(
         ? undefined
         : faults.take(path, requestKeys(query, token, body, options.bodyIsEvent === true));
     const wait = fault ? faultDelay(fault) : 0;
-    if (wait > 0) await delay(wait, undefined, { signal: gone.signal }).catch(() => undefined);
+    if (wait > 0) {
+      watch ??= new ClientWatch(res);
+      await watch.wait(wait);
+    }
 
     let outcome = refusal
       ? fail(context, 61004, refusal.reason, refusal.errmsg)
@@ -132,7 +156,8 @@ export function apiRoute(
         : answer({ method: req.method, accessToken: token, body, query }, context);
     // A scripted function's run: the answer waits, unless the client has gone.
     if (outcome.waitMs && fault?.errcode === undefined && !transportFaultReason(fault)) {
-      await delay(outcome.waitMs, undefined, { signal: gone.signal }).catch(() => undefined);
+      watch ??= new ClientWatch(res);
+      await watch.wait(outcome.waitMs);
     }
     if (fault?.errcode !== undefined) {
       outcome = fail(context, fault.errcode, `fault: errcode ${fault.errcode}`, fault.errmsg);
@@ -140,6 +165,8 @@ export function apiRoute(
     const transportReason = transportFaultReason(fault);
     const { status, answer: sent } = send(res, outcome, fault, transportReason ?? outcome.reason);
     const errcode = transportReason ? null : outcome.errcode;
+    // Redacted once, for the rid map and the journal alike; without a rid the journal redacts it when read.
+    const kept = body !== undefined && outcome.rid && !transportReason ? keptBody(body) : undefined;
     if (outcome.rid && !transportReason) {
       rids.add(outcome.rid, {
         invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
@@ -163,7 +190,7 @@ export function apiRoute(
       status,
       reason: transportReason ?? outcome.reason,
       ...(sent !== undefined ? { answer: sent } : {}),
-      ...(clientClosedAt !== undefined ? { clientClosedAt } : {}),
+      ...(watch?.closedAt !== undefined ? { clientClosedAt: watch.closedAt } : {}),
       ...(outcome.invocation ? { invocation: outcome.invocation } : {}),
     });
   };

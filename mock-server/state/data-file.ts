@@ -108,20 +108,35 @@ export const MAX_DEPTH = 32;
  * @throws DataError naming where it goes too deep
  */
 export function checkDepth(value: unknown, label = ''): void {
-  const stack: { value: unknown; depth: number; path: string }[] = [{ value, depth: 0, path: '' }];
-  while (stack.length > 0) {
-    const item = stack.pop() as { value: unknown; depth: number; path: string };
-    if (item.value === null || typeof item.value !== 'object') continue;
-    if (item.depth >= MAX_DEPTH) {
-      throw new DataError(label, [
-        { path: item.path, message: `is nested more than ${MAX_DEPTH} levels deep; no data document is` },
-      ]);
-    }
-    for (const [key, child] of Object.entries(item.value)) {
-      const path = Array.isArray(item.value) ? `${item.path}[${key}]` : item.path ? `${item.path}.${key}` : key;
-      stack.push({ value: child, depth: item.depth + 1, path: path.length > 200 ? `${path.slice(0, 200)}…` : path });
+  const trail = tooDeep(value, 0);
+  if (trail === undefined) return;
+  // The path is spelled only for the value refused: building one for every value of a
+  // 100,000-function file cost more than the rest of the check.
+  let path = '';
+  for (const [parent, key] of trail) {
+    path = Array.isArray(parent) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    if (path.length > 200) path = `${path.slice(0, 200)}…`;
+  }
+  throw new DataError(label, [{ path, message: `is nested more than ${MAX_DEPTH} levels deep; no data document is` }]);
+}
+
+/**
+ * The way down (each container and the key taken in it) to the first value found nested
+ * MAX_DEPTH deep, or undefined. Recursion is bounded by MAX_DEPTH; children are visited last
+ * first, the order the check has always reported in.
+ */
+function tooDeep(value: unknown, depth: number): [object, string][] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  if (depth >= MAX_DEPTH) return [];
+  const keys = Object.keys(value);
+  for (let i = keys.length - 1; i >= 0; i--) {
+    const trail = tooDeep((value as Record<string, unknown>)[keys[i]], depth + 1);
+    if (trail !== undefined) {
+      trail.unshift([value, keys[i]]);
+      return trail;
     }
   }
+  return undefined;
 }
 
 /**

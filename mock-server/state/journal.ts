@@ -128,6 +128,8 @@ export interface JournalSnapshot {
 export class Journal {
   readonly capacity: number;
   #entries: (JournalEntry | undefined)[];
+  /** Per slot, the work left to finish its entry before anyone reads it (see record). */
+  #settle: (((entry: JournalEntry) => void) | undefined)[];
   #start = 0;
   #size = 0;
   #dropped = 0;
@@ -137,6 +139,7 @@ export class Journal {
   constructor(capacity: number) {
     this.capacity = capacity;
     this.#entries = new Array(capacity);
+    this.#settle = new Array(capacity);
   }
 
   /** The sequence number of the latest request to arrive (0 before any): entries below it may still be in flight. */
@@ -150,21 +153,41 @@ export class Journal {
     return this.#seq;
   }
 
-  /** Keeps a bounded copy of the entry (see boundEntry) and returns it. */
-  record(full: JournalEntry): JournalEntry {
+  /**
+   * Keeps a bounded copy of the entry (see boundEntry) and returns it. `settle`, when given, is
+   * work on the kept copy (redacting its body and answer) put off until the entry is first read:
+   * most entries are pushed out unread, and the API path should not pay for what nobody reads.
+   * Until then the returned copy may hold texts not yet redacted; every read goes through snapshot.
+   */
+  record(full: JournalEntry, settle?: (entry: JournalEntry) => void): JournalEntry {
     const entry = boundEntry(full);
     this.#recorded += 1;
     if (this.capacity === 0) {
       this.#dropped += 1;
       return entry;
     }
+    let slot: number;
     if (this.#size === this.capacity) {
-      this.#entries[this.#start] = entry;
+      slot = this.#start;
       this.#start = (this.#start + 1) % this.capacity;
       this.#dropped += 1;
     } else {
-      this.#entries[(this.#start + this.#size) % this.capacity] = entry;
+      slot = (this.#start + this.#size) % this.capacity;
       this.#size += 1;
+    }
+    this.#entries[slot] = entry;
+    this.#settle[slot] = settle;
+    return entry;
+  }
+
+  /** The entry at position i (0 = oldest kept), its deferred work done. */
+  #read(i: number): JournalEntry {
+    const slot = (this.#start + i) % this.capacity;
+    const entry = this.#entries[slot] as JournalEntry;
+    const settle = this.#settle[slot];
+    if (settle !== undefined) {
+      this.#settle[slot] = undefined;
+      settle(entry);
     }
     return entry;
   }
@@ -188,13 +211,13 @@ export class Journal {
     const requests: JournalEntry[] = [];
     if (!filter) {
       const from = Math.max(start, to - limit);
-      for (let i = from; i < to; i++) requests.push(this.#entries[(this.#start + i) % this.capacity] as JournalEntry);
+      for (let i = from; i < to; i++) requests.push(this.#read(i));
       return { requests, dropped: this.#dropped, oldest, first: oldest + from, next: this.#recorded };
     }
     // Newest first, so a limit stops the walk once it has the newest `limit` matches.
     let first = oldest + to;
     for (let i = to - 1; i >= start && requests.length < limit; i--) {
-      const entry = this.#entries[(this.#start + i) % this.capacity] as JournalEntry;
+      const entry = this.#read(i);
       if (entryMatches(entry, filter)) {
         requests.push(entry);
         first = oldest + i;
@@ -207,6 +230,7 @@ export class Journal {
   clear(): number {
     const removed = this.#size;
     this.#entries = new Array(this.capacity);
+    this.#settle = new Array(this.capacity);
     this.#start = 0;
     this.#size = 0;
     this.#dropped = 0;
@@ -269,6 +293,15 @@ function boundValue(value: unknown, max: number): unknown {
     return out;
   }
   return value;
+}
+
+/**
+ * A body or answer text bounded as boundEntry bounds one: for a text finished after the entry was
+ * bounded (redacted on first read, see Journal.record).
+ * @example boundLongText('x'.repeat(1e6)).length // 16,384 x's and a note
+ */
+export function boundLongText(text: string): string {
+  return boundValue(text, JOURNAL_BODY_CHARS) as string;
 }
 
 /**
