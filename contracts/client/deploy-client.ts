@@ -347,6 +347,7 @@ const DEADLINE_SLACK_MS = 2000;
 const RUNAWAY_REQUESTS = 400;
 
 const ms = (entry: JournalEntry) => Date.parse(entry.time);
+const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 
 /** getscflist requests of one env grouped into polls: a request at offset 0 (or none) starts one, later pages belong to it. */
 function pollsOf(requests: readonly JournalEntry[]): JournalEntry[][] {
@@ -429,7 +430,7 @@ function checkRequests(
       : envsOf(c.params).includes(env)
         ? `${env} failed in the call's list`
         : `${env} is not one the deployment names`;
-    problems.push(`the client polled env ${env} ${requests.length} times, but ${why}: nothing there is deploying`);
+    problems.push(`the client polled env ${env} ${times(requests.length)}, but ${why}: nothing there is deploying`);
   }
   // The change ends transitionS after the call was handled, somewhere between its arrival and its answer.
   const endFrom = ms(call) + c.transitionS * 1000;
@@ -450,7 +451,7 @@ function checkRequests(
     const limit = maxPolls(window, interval);
     if (polls.length > limit) {
       problems.push(
-        `the client polled env ${env} ${polls.length} times in a change of ${c.transitionS} s, at most ${limit} expected: wait WECHAT_POLL_INTERVAL_MS (${interval} ms) between two polls`,
+        `the client polled env ${env} ${times(polls.length)} in a change of ${c.transitionS} s, at most ${limit} expected: wait WECHAT_POLL_INTERVAL_MS (${interval} ms) between two polls`,
       );
     }
     for (let i = 1; i < polls.length; i++) {
@@ -465,7 +466,7 @@ function checkRequests(
     const late = polls.filter((poll) => ms(poll[0]) > deadline);
     if (late.length > 0) {
       problems.push(
-        `the client polled env ${env} ${late.length} times past WECHAT_DEPLOY_TIMEOUT_MS (${settings.deployTimeoutMs} ms): give up then`,
+        `the client polled env ${env} ${times(late.length)} past WECHAT_DEPLOY_TIMEOUT_MS (${settings.deployTimeoutMs} ms): give up then`,
       );
     }
     if ('error' in c.expect) continue;
