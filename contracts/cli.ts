@@ -5,6 +5,7 @@ import { delimiter, join } from 'node:path';
 import { CouldNotRunError, parseCommandArgs, parseInteger, UsageError } from '../mock-server/cli-args.js';
 import { loadCases } from './cases.js';
 import { CannotRunError } from './client/adapter.js';
+import { DEPLOY_CASES, DEPLOY_DEFAULTS, deployCall, deployLimitMs, runDeployContract } from './client/deploy-client.js';
 import { INVOKE_CASES, invokeCall, runInvokeContract } from './client/invoke-client.js';
 import { processClient } from './client/process-client.js';
 import { clientTimings } from './client/timing.js';
@@ -98,6 +99,12 @@ Options:
                        api_authorizer_token, cache it, send env and name in the query and the
                        event as the body, print the function's result (resp_data decoded), and
                        on 40001 or 42001 fetch a new token once and retry once
+  --deploy             run the deploy cases (GSL-DEPLOY-*) instead: COMMAND reads one deployment,
+                       {"action": "create"|"update_code", "name", "envs", "zipfile"} or
+                       {"action": "delete", "name", "env"}, gets WECHAT_ACCESS_TOKEN,
+                       WECHAT_POLL_INTERVAL_MS (200) and WECHAT_DEPLOY_TIMEOUT_MS (10000), makes
+                       the call, polls getscflist until the function leaves Creating/Updating/
+                       Deleting, and prints {"result": {"<env>": <outcome>, ...}}
   --case ID            only this case (repeatable)
   --reporter R         pretty (default) or junit
   --output FILE        write the report to FILE (the pretty report still goes to stdout)
@@ -269,6 +276,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
       'token-lifecycle': { type: 'boolean' },
       'pass-env': { type: 'string', multiple: true },
       invoke: { type: 'boolean' },
+      deploy: { type: 'boolean' },
     },
   });
   if (values.help) {
@@ -283,10 +291,16 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     );
   }
   const reporter = reporterOf(values.reporter);
-  checkCaseIds(values.case, [...LIFECYCLE_CASES.map((c) => c.id), ...INVOKE_CASES.map((c) => c.id)]);
+  checkCaseIds(values.case, [
+    ...LIFECYCLE_CASES.map((c) => c.id),
+    ...INVOKE_CASES.map((c) => c.id),
+    ...DEPLOY_CASES.map((c) => c.id),
+  ]);
   const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
+  // A deployment polls for up to its deploy timeout: the program gets as long as the kit lets it run.
   const runTimeoutMs =
-    parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ?? clientTimings(timeoutMs).callLimitMs;
+    parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ??
+    (values.deploy ? deployLimitMs(DEPLOY_DEFAULTS.deployTimeoutMs, timeoutMs) : clientTimings(timeoutMs).callLimitMs);
   const invokeIds = new Set(INVOKE_CASES.map((c) => c.id));
   const askedInvoke = values.case?.filter((id) => invokeIds.has(id)) ?? [];
   if (values.invoke) {
@@ -296,6 +310,16 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   }
   if (askedInvoke.length > 0 && !values.invoke)
     throw new UsageError(`${askedInvoke.join(', ')}: invoke cases run only with --invoke`);
+  const deployIds = new Set(DEPLOY_CASES.map((c) => c.id));
+  const askedDeploy = values.case?.filter((id) => deployIds.has(id)) ?? [];
+  if (values.deploy) {
+    if (values.invoke || values['token-lifecycle'])
+      throw new UsageError(`--deploy runs on its own: not with ${values.invoke ? '--invoke' : '--token-lifecycle'}`);
+    const other = values.case?.filter((id) => !deployIds.has(id)) ?? [];
+    if (other.length > 0) throw new UsageError(`${other.join(', ')}: only the deploy cases run with --deploy`);
+  }
+  if (askedDeploy.length > 0 && !values.deploy)
+    throw new UsageError(`${askedDeploy.join(', ')}: deploy cases run only with --deploy`);
   const lifecycle = values['token-lifecycle'] ?? false;
   const lifecycleIds = new Set(LIFECYCLE_CASES.map((c) => c.id));
   const asked = values.case?.filter((id) => lifecycleIds.has(id)) ?? [];
@@ -319,7 +343,9 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
   const onSignal = (signal: NodeJS.Signals) => process.exit(signals[signal as keyof typeof signals]);
   for (const signal of Object.keys(signals)) process.on(signal, onSignal);
   try {
-    if (values.invoke) {
+    if (values.deploy) {
+      results = await runDeployContract(deployCall(invoker), { cases: values.case, timeoutMs });
+    } else if (values.invoke) {
       results = await runInvokeContract(invokeCall(invoker), { cases: values.case, timeoutMs });
     } else {
       if (standardAsked) {
@@ -336,8 +362,7 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     await invoker.close?.();
     for (const signal of Object.keys(signals)) process.off(signal, onSignal);
   }
-  const title = values.invoke
-    ? `wechat-scf-kit verify-client --invoke ${command}`
-    : `wechat-scf-kit verify-client ${command}`;
+  const mode = values.deploy ? '--deploy ' : values.invoke ? '--invoke ' : '';
+  const title = `wechat-scf-kit verify-client ${mode}${command}`;
   return report(title, results, reporter, values.output);
 }

@@ -18,6 +18,20 @@ export {
 } from './client/adapter.js';
 export { CLIENT_VARIABLES, clientCases } from './client/call-plan.js';
 export {
+  DEPLOY_CASES,
+  DEPLOY_DEFAULTS,
+  type DeployCall,
+  type DeployCase,
+  type DeployContext,
+  type DeployOptions,
+  type DeployParams,
+  type DeploySettings,
+  deployCall,
+  type EnvOutcome,
+  runDeployCase,
+  runDeployContract,
+} from './client/deploy-client.js';
+export {
   INVOKE_CASES,
   type InvokeCall,
   type InvokeCase,

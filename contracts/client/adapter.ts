@@ -32,6 +32,8 @@ export interface ClientContext {
   component?: ComponentCredentials;
   /** Only in the invoke cases (opt-in): get an authorizer token from api_authorizer_token with these. */
   authorizer?: AuthorizerCredentials;
+  /** Only in the deploy cases (opt-in): wait this long between two getscflist polls of an env, give up after that. */
+  deploy?: { pollIntervalMs: number; deployTimeoutMs: number };
   /** Give up on an answer after this many milliseconds (a transport failure). */
   timeoutMs: number;
 }

@@ -143,8 +143,9 @@ export function parseClientOutput(stdout: string, exitCode: number | null, stder
  * An invoker that runs COMMAND ARGS once per call: WECHAT_API_BASE_URL, WECHAT_ACCESS_TOKEN (or, in
  * the token-lifecycle cases, WECHAT_COMPONENT_APPID, WECHAT_COMPONENT_APPSECRET and
  * WECHAT_COMPONENT_VERIFY_TICKET; in the invoke cases WECHAT_COMPONENT_APPID,
- * WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and WECHAT_AUTHORIZER_REFRESH_TOKEN) and
- * WECHAT_TIMEOUT_MS in its environment, the call's parameters as one JSON object on stdin. TMPDIR
+ * WECHAT_COMPONENT_ACCESS_TOKEN, WECHAT_AUTHORIZER_APPID and WECHAT_AUTHORIZER_REFRESH_TOKEN; in the
+ * deploy cases also WECHAT_POLL_INTERVAL_MS and WECHAT_DEPLOY_TIMEOUT_MS) and WECHAT_TIMEOUT_MS in
+ * its environment, the call's parameters as one JSON object on stdin. TMPDIR
  * (and XDG_CACHE_HOME) point at one temp folder for the whole run (in the token-lifecycle cases, one
  * per component appid, so one per case), so a disk cache lasts from one call to the next as it would
  * in a long-lived program; close() removes it.
@@ -196,7 +197,13 @@ export function processClient(
               WECHAT_AUTHORIZER_APPID: context.authorizer.appid,
               WECHAT_AUTHORIZER_REFRESH_TOKEN: context.authorizer.refreshToken,
             }
-          : { WECHAT_ACCESS_TOKEN: context.accessToken };
+          : context.deploy
+            ? {
+                WECHAT_ACCESS_TOKEN: context.accessToken,
+                WECHAT_POLL_INTERVAL_MS: String(context.deploy.pollIntervalMs),
+                WECHAT_DEPLOY_TIMEOUT_MS: String(context.deploy.deployTimeoutMs),
+              }
+            : { WECHAT_ACCESS_TOKEN: context.accessToken };
       const child = spawn(command, args, {
         env: {
           ...ordinary,

@@ -5,6 +5,14 @@ import { type RunningMock, startMockServer } from '../../mock-server/server.js';
 import { formatFailure } from '../report.js';
 import type { ClientContext, ClientInvoker, ClientParams } from './adapter.js';
 import { clientCases } from './call-plan.js';
+import {
+  DEPLOY_CASES,
+  DEPLOY_DEFAULTS,
+  type DeployParams,
+  deployCall,
+  deployLimitMs,
+  runDeployCase,
+} from './deploy-client.js';
 import { INVOKE_CASES, type InvokeParams, invokeCall, runInvokeCase } from './invoke-client.js';
 import { clientTimings } from './timing.js';
 import { LIFECYCLE_CASES, lifecycleCall, runLifecycleCase } from './token-lifecycle.js';
@@ -23,6 +31,13 @@ export interface ContractClient {
    * its result (resp_data decoded), or rejects as getCloudFunctionList does.
    */
   invokeCloudFunction?(params: InvokeParams): Promise<unknown>;
+  /**
+   * Only for the deploy cases: makes one deployment (`{ action, name, envs | env, zipfile }`), polls
+   * getscflist until it is done, and resolves with `{ <env>: <env outcome>, … }` (what a program
+   * prints under `result`), or rejects with a numeric `errcode` and `errmsg` (a WeChat failure) or
+   * without (a transport failure, or polling past the deploy timeout).
+   */
+  deployFunction?(params: DeployParams): Promise<unknown>;
 }
 
 /** Options of describeClientContract. */
@@ -53,6 +68,16 @@ export interface DescribeClientContractOptions {
    * one once and retry once. Default false.
    */
   invokeCloudFunction?: boolean;
+  /**
+   * Run the deploy cases (GSL-DEPLOY-*) in place of the getCloudFunctionList ones: createClient then
+   * also gets `deploy` ({ pollIntervalMs, deployTimeoutMs }), and the client's deployFunction(params)
+   * must make the call, report per-env failures from its list, and poll getscflist (the interval
+   * apart, by exact name, past the first page) until the function leaves Creating/Updating/Deleting.
+   * Default false.
+   */
+  deployFunctions?: boolean;
+  /** For the deploy cases: the wait between two polls of an env the client is given (default 200 ms). */
+  pollIntervalMs?: number;
 }
 
 /**
@@ -72,6 +97,8 @@ export function clientInvoker(createClient: DescribeClientContractOptions['creat
       context.component?.appid,
       context.component?.ticket,
       context.authorizer?.appid,
+      context.deploy?.pollIntervalMs,
+      context.deploy?.deployTimeoutMs,
     ]);
     let client = clients.get(key);
     if (!client) {
@@ -79,6 +106,12 @@ export function clientInvoker(createClient: DescribeClientContractOptions['creat
       clients.set(key, client);
     }
     try {
+      if (context.deploy) {
+        if (!client.deployFunction) {
+          return { kind: 'broken', message: 'has no deployFunction method, which the deploy cases call' };
+        }
+        return { kind: 'result', value: await client.deployFunction(params as unknown as DeployParams) };
+      }
       if (context.authorizer) {
         if (!client.invokeCloudFunction) {
           return { kind: 'broken', message: 'has no invokeCloudFunction method, which the invoke cases call' };
@@ -122,6 +155,23 @@ export function describeClientContract(name: string, options: DescribeClientCont
   const { afterAll, beforeAll, describe, it } = vitest;
   const timeoutMs = options.timeoutMs ?? 1000;
   const invoke = clientInvoker(options.createClient);
+  if (options.deployFunctions) {
+    // A client that deploys is checked on its own: each case starts a mock of its own.
+    describe(`${name}: deploying client contract`, () => {
+      const call = deployCall(invoke);
+      const pollIntervalMs = options.pollIntervalMs ?? DEPLOY_DEFAULTS.pollIntervalMs;
+      for (const c of DEPLOY_CASES) {
+        if (options.cases && !options.cases.includes(c.id)) continue;
+        const limit = deployLimitMs(c.deployTimeoutMs ?? DEPLOY_DEFAULTS.deployTimeoutMs, timeoutMs);
+        it(`${c.id} ${c.title}`, { timeout: limit + 20_000 }, async () => {
+          invoke.startCase?.();
+          const result = await runDeployCase(c, call, { timeoutMs, pollIntervalMs });
+          if (result.status === 'fail') throw new Error(formatFailure(result).join('\n'));
+        });
+      }
+    });
+    return;
+  }
   if (options.invokeCloudFunction) {
     // A client that calls functions is checked on its own: each case starts a mock of its own.
     describe(`${name}: invokecloudfunction client contract`, () => {

@@ -42,6 +42,8 @@ export const E2E_TESTS = [
   'test/contracts/server/verify-shared.test.ts',
   'test/contracts/client/invoke-client.test.ts',
   'test/mock-server/fuzz.test.ts',
+  'test/contracts/client/deploy-client.test.ts',
+  'test/contracts/client/client-contract-deploy.test.ts',
 ];
 
 /**
