@@ -8,6 +8,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { summarise } from '../../contracts/results.js';
 import { clientCases } from '../../contracts/client/call-plan.js';
+import { DEPLOY_CASES } from '../../contracts/client/deploy-client.js';
 import { INVOKE_CASES } from '../../contracts/client/invoke-client.js';
 import { LIFECYCLE_CASES } from '../../contracts/client/token-lifecycle.js';
 import { runClientContract } from '../../contracts/client/verify-client.js';
@@ -31,6 +32,8 @@ interface CorpusEntry {
   tokenLifecycle?: boolean;
   /** A client that calls a cloud function: judged on the invoke cases (`--invoke`, which runs only those). */
   invoke?: boolean;
+  /** A client that deploys functions: judged on the deploy cases (`--deploy`, which runs only those). */
+  deploy?: boolean;
 }
 
 
@@ -59,7 +62,7 @@ describe('the client corpus', () => {
   });
 
   it('names, for every buggy client, the cases that must catch its bug', () => {
-    const ids = new Set([...clientCases(), ...LIFECYCLE_CASES, ...INVOKE_CASES].map((c) => c.id));
+    const ids = new Set([...clientCases(), ...LIFECYCLE_CASES, ...INVOKE_CASES, ...DEPLOY_CASES].map((c) => c.id));
     for (const entry of manifest.filter((e) => e.bug !== null)) {
       expect((entry.catches ?? []).length, `${entry.name} names no case`).toBeGreaterThan(0);
       // A failing run is given only the named cases: a name that is no client case would run nothing.
@@ -93,6 +96,7 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
             'verify-client',
             ...(entry.tokenLifecycle ? ['--token-lifecycle'] : []),
             ...(entry.invoke ? ['--invoke'] : []),
+            ...(entry.deploy ? ['--deploy'] : []),
             ...(casesFor(entry) ?? (entry.tokenLifecycle ? LIFECYCLE_CASES.map((c) => c.id) : [])).flatMap((id) => [
               '--case',
               id,
