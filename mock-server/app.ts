@@ -1,5 +1,6 @@
 // Wiring: builds the state one mock serves and mounts the endpoints, the control API and the dashboard on Express (never listens).
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { parse as parseQuery } from 'node:querystring';
 import cors from 'cors';
 import express from 'express';
 import {
@@ -25,7 +26,7 @@ import { answerInvokeCloudFunction } from './endpoints/invokecloudfunction.js';
 import type { Answer } from './endpoints/request-rules.js';
 import { answerRidGet } from './endpoints/rid-get.js';
 import { answerUpdateScfConfig } from './endpoints/updatescfconfig.js';
-import { apiRoute } from './http/api-route.js';
+import { type ApiHandler, type ApiRouteOptions, apiHandler, apiRoute } from './http/api-route.js';
 import { controlRouter } from './http/control-api.js';
 import { guardControl } from './http/control-guard.js';
 import { dashboardRouter } from './http/dashboard/dashboard.js';
@@ -56,6 +57,9 @@ export interface MockApp {
   /** Listens on a port, as Express's app.listen does. */
   listen(port?: number, host?: string, callback?: () => void): Server;
 }
+
+/** The characters for which Express's URL parser (parseurl) leaves its fast path. */
+const SLOW_URL = /[\t\n\f\r #\u00a0\ufeff]/;
 
 /**
  * Creates the mock as an Express app, without listening: for supertest, or to mount in your own server.
@@ -100,35 +104,26 @@ export function createApp(options: MockOptions = {}): MockApp {
   // componenttcb routes also read ?component_access_token= (WxJava, wechatpy and fastwego send it);
   // rid/get is documented with access_token only; the token endpoint is where a token comes from.
   const componenttcb = { tokenKeys: TOKEN_QUERY_KEYS };
-  app.all(API_PATHS.getscflist, apiRoute(context, API_PATHS.getscflist, answerGetScfList, componenttcb));
-  app.all(API_PATHS.describeenvs, apiRoute(context, API_PATHS.describeenvs, answerDescribeEnvs, componenttcb));
-  app.all(
-    API_PATHS.componentToken,
-    apiRoute(context, API_PATHS.componentToken, answerComponentToken, { tokenKeys: [] }),
-  );
-  app.all(API_PATHS.ridGet, apiRoute(context, API_PATHS.ridGet, answerRidGet, { tokenKeys: ['access_token'] }));
-  const management: [keyof typeof API_PATHS, Answer][] = [
-    ['batchuploadscf', answerBatchUploadScf],
-    ['batchuploadscfcode', answerBatchUploadScfCode],
-    ['updatescfconfig', answerUpdateScfConfig],
-    ['deletescf', answerDeleteScf],
-    ['gettriggers', answerGetTriggers],
-    ['batchupdatetriggers', answerBatchUpdateTriggers],
+  const routes: [keyof typeof API_PATHS, Answer, ApiRouteOptions][] = [
+    ['getscflist', answerGetScfList, componenttcb],
+    ['describeenvs', answerDescribeEnvs, componenttcb],
+    ['componentToken', answerComponentToken, { tokenKeys: [] }],
+    ['ridGet', answerRidGet, { tokenKeys: ['access_token'] }],
+    ['batchuploadscf', answerBatchUploadScf, componenttcb],
+    ['batchuploadscfcode', answerBatchUploadScfCode, componenttcb],
+    ['updatescfconfig', answerUpdateScfConfig, componenttcb],
+    ['deletescf', answerDeleteScf, componenttcb],
+    ['gettriggers', answerGetTriggers, componenttcb],
+    ['batchupdatetriggers', answerBatchUpdateTriggers, componenttcb],
+    ['authorizerToken', answerAuthorizerToken, { tokenKeys: AUTHORIZER_TOKEN_QUERY_KEYS }],
+    ['invokeCloudFunction', answerInvokeCloudFunction, { tokenKeys: INVOKE_TOKEN_QUERY_KEYS, bodyIsEvent: true }],
   ];
-  for (const [name, answer] of management) {
-    app.all(API_PATHS[name], apiRoute(context, API_PATHS[name], answer, componenttcb));
+  /** The API's handlers by their exact path: the hot path (see mockApp below). */
+  const direct = new Map<string, ApiHandler>();
+  for (const [name, answer, options] of routes) {
+    app.all(API_PATHS[name], apiRoute(context, API_PATHS[name], answer, options));
+    direct.set(API_PATHS[name], apiHandler(context, API_PATHS[name], answer, options));
   }
-  app.all(
-    API_PATHS.authorizerToken,
-    apiRoute(context, API_PATHS.authorizerToken, answerAuthorizerToken, { tokenKeys: AUTHORIZER_TOKEN_QUERY_KEYS }),
-  );
-  app.all(
-    API_PATHS.invokeCloudFunction,
-    apiRoute(context, API_PATHS.invokeCloudFunction, answerInvokeCloudFunction, {
-      tokenKeys: INVOKE_TOKEN_QUERY_KEYS,
-      bodyIsEvent: true,
-    }),
-  );
   // Before the control API's checks and its log: health checks call it every few seconds, by whatever
   // name reaches the mock, without a token; it says nothing but that the mock is up.
   app.get(HEALTH_PATH, (_req, res) => {
@@ -149,6 +144,39 @@ export function createApp(options: MockOptions = {}): MockApp {
     app.use(CONTROL_PREFIX, guard, dashboardRouter(settings));
   }
   app.use(notFound(context));
-  app.use(errorHandler(context));
-  return Object.assign(app, { mock: context }) as unknown as MockApp;
+  const onError = errorHandler(context);
+  app.use(onError);
+
+  // The hot path: a request to an API path exactly as written (the path every client sends) goes
+  // straight to its handler, with the path and query as Express's router would give them; anything
+  // else (another spelling Express also routes, CORS preflights and headers, /__mock/, unknown
+  // paths) goes through Express. Express's router and its per-request prototype changes were the
+  // largest cost left on the API's path (docs/performance.md).
+  const hotPath = settings.cors.length === 0;
+  const mockApp = function mockApp(req: IncomingMessage, res: ServerResponse, next?: (error?: unknown) => void) {
+    // A URL with a character that makes Express parse it the slow way (a fragment, white space) goes
+    // through Express too, so the path and query are always the ones its router would see.
+    const url = req.url ?? '';
+    if (hotPath && !SLOW_URL.test(url)) {
+      const mark = url.indexOf('?');
+      const path = mark === -1 ? url : url.slice(0, mark);
+      const handle = direct.get(path);
+      if (handle) {
+        const query = parseQuery(mark === -1 ? '' : url.slice(mark + 1)) as Record<string, unknown>;
+        handle(req, res, path, query).catch((error: unknown) => {
+          // As Express would: the one error middleware answers, on Express's request and response.
+          Object.setPrototypeOf(req, app.request);
+          Object.setPrototypeOf(res, app.response);
+          Object.assign(req, { res });
+          Object.assign(res, { req });
+          onError(error, req as unknown as express.Request, res as unknown as express.Response, () => {});
+        });
+        return;
+      }
+    }
+    app(req as unknown as express.Request, res as unknown as express.Response, next as (error?: unknown) => void);
+  };
+  // Everything else an Express app has (use, set, listen, handle, …) is the app's.
+  Object.setPrototypeOf(mockApp, app);
+  return Object.assign(mockApp, { mock: context }) as unknown as MockApp;
 }

@@ -129,6 +129,12 @@ async function runCalls(mock: RunningMock, calls: PlannedCall[], invoke: ClientI
       actual.push(...rest);
       break;
     }
+    // A loop fast enough to end between two looks of the watch above is the same loop.
+    if (requests.length > RUNAWAY_REQUESTS) {
+      problems.push(
+        `${at}the client kept sending: over ${RUNAWAY_REQUESTS} requests for one call, a retry loop without end (${requests.length} sent)`,
+      );
+    }
     const sent = checkSent(requests, call.params, call.token);
     const prefix = (list: string[]) => list.map((line) => `${at}${line}`);
     problems.push(...prefix(sent.problems));

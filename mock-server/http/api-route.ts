@@ -1,6 +1,7 @@
 // The route every API endpoint shares: reads the request, applies a fault, answers by the endpoint's rules, records it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
-import express, { type Request, type RequestHandler, type Response } from 'express';
+import express, { type RequestHandler } from 'express';
 import { type ApiPath, TOKEN_QUERY_KEYS } from '../api-facts.js';
 import type { MockContext } from '../context.js';
 import {
@@ -65,7 +66,7 @@ class ClientWatch {
   closedAt: number | undefined;
   readonly #gone = new AbortController();
 
-  constructor(res: Response, closedAt?: number) {
+  constructor(res: ServerResponse, closedAt?: number) {
     this.closedAt = closedAt;
     if (closedAt !== undefined) this.#gone.abort();
     else
@@ -104,10 +105,36 @@ export function apiRoute(
   answer: Answer,
   options: ApiRouteOptions,
 ): RequestHandler {
+  const handle = apiHandler(context, path, answer, options);
+  return (req, res) => handle(req, res, req.path, req.query as Record<string, unknown>);
+}
+
+/** A request as the API handler reads it: Node's, with the body a body parser left on it. */
+export type ApiRequest = IncomingMessage & { body?: unknown };
+
+/**
+ * The API route's work on Node's own request and response, given the path and the query as
+ * Express would parse them (`req.path`, `req.query` with the "simple" query parser): apiRoute
+ * runs it behind Express's router; createApp calls it directly for a request to an API path
+ * exactly as written (the hot path), with the same outcome.
+ */
+export type ApiHandler = (
+  req: ApiRequest,
+  res: ServerResponse,
+  reqPath: string,
+  query: Record<string, unknown>,
+) => Promise<void>;
+
+/**
+ * The handler behind apiRoute, for one endpoint.
+ * @example const handle = apiHandler(context, API_PATHS.getscflist, answerGetScfList, { tokenKeys }); await handle(req, res, '/componenttcb/getscflist', {})
+ */
+export function apiHandler(context: MockContext, path: ApiPath, answer: Answer, options: ApiRouteOptions): ApiHandler {
   const { settings, faults, journal, rids } = context;
   const readBody = express.raw({ type: () => true, limit: settings.bodyLimit });
   const refuse = guardApi(settings);
-  return async (req: Request, res: Response) => {
+  return async (req, res, reqPath, query) => {
+    const recorded = { method: req.method ?? '', path: reqPath, query, headers: req.headers };
     const started = performance.now();
     const seq = journal.nextSeq();
     const time = new Date().toISOString();
@@ -117,9 +144,11 @@ export function apiRoute(
     if (declaredTooLarge) res.setHeader('Connection', 'close');
     const readError = declaredTooLarge
       ? { type: 'entity.too.large' }
-      : await new Promise<unknown>((resolve) => readBody(req, res, resolve));
+      : await new Promise<unknown>((resolve) =>
+          readBody(req as Parameters<typeof readBody>[0], res as Parameters<typeof readBody>[1], resolve),
+        );
     if ((readError as { type?: string } | undefined)?.type === 'request.aborted') {
-      context.record(req, {
+      context.record(recorded, {
         seq,
         time,
         started,
@@ -133,7 +162,6 @@ export function apiRoute(
     // A client that gave up (its timeout) while its body was read; one that gives up later is
     // watched for only while the route waits (see ClientWatch).
     let watch: ClientWatch | undefined = req.socket.destroyed ? new ClientWatch(res, performance.now()) : undefined;
-    const query = req.query as Record<string, unknown>;
     const token = readToken(query, options.tokenKeys);
     const body = Buffer.isBuffer(req.body) ? req.body : undefined;
     // A refused request takes no fault and reaches no endpoint: a web page can neither use up the
@@ -153,7 +181,7 @@ export function apiRoute(
       ? fail(context, 61004, refusal.reason, refusal.errmsg)
       : readError
         ? bodyReadFailure(readError, context)
-        : answer({ method: req.method, accessToken: token, body, query }, context);
+        : answer({ method: recorded.method, accessToken: token, body, query }, context);
     // A scripted function's run: the answer waits, unless the client has gone.
     if (outcome.waitMs && fault?.errcode === undefined && !transportFaultReason(fault)) {
       watch ??= new ClientWatch(res);
@@ -172,13 +200,13 @@ export function apiRoute(
         invoke_time: Number.parseInt(outcome.rid.slice(0, 8), 16),
         cost_in_ms: Math.round(performance.now() - started),
         // Cut like the journal's texts: a 45 kB URL was kept whole for each of the last 1,000 rids.
-        request_url: cutText(redactedUrl(req.path, query), JOURNAL_TEXT_CHARS),
+        request_url: cutText(redactedUrl(reqPath, query), JOURNAL_TEXT_CHARS),
         request_body: kept ?? '',
         response_body: keptAnswer(outcome.body),
         client_ip: req.socket.remoteAddress ?? '',
       });
     }
-    context.record(req, {
+    context.record(recorded, {
       query,
       ...(token !== undefined ? { token } : {}),
       seq,

@@ -1,5 +1,5 @@
 // How a fault bends an answer on the wire: a dropped connection, a gateway's HTML page, broken JSON.
-import type { Response } from 'express';
+import type { ServerResponse } from 'node:http';
 import type { MockFault } from '../../generated/schemas.js';
 import { WECHAT_CONTENT_TYPE } from '../api-facts.js';
 import type { Outcome } from '../endpoints/request-rules.js';
@@ -28,7 +28,7 @@ function gatewayPage(status: number): string {
  * @example const { status, answer } = send(res, outcome, faults.take(path), outcome.reason)
  */
 export function send(
-  res: Response,
+  res: ServerResponse,
   outcome: Outcome,
   fault: MockFault | undefined,
   reason: string | undefined,

@@ -98,3 +98,82 @@ describe('paths that are not an API', () => {
     for (const path of API_PATH_LIST) expect(res.body.error).toContain(path);
   });
 });
+
+// An API path exactly as written skips Express's router (the hot path); any other spelling Express
+// also routes (a trailing slash, another case, a fragment) goes through it. Both must answer alike.
+describe('the hot path and the Express route answer alike', () => {
+  const spellings: [string, string][] = [
+    ['a trailing slash', '/componenttcb/getscflist/'],
+    ['upper case', '/COMPONENTTCB/GETSCFLIST'],
+  ];
+  const requests: [string, string, string | undefined][] = [
+    ['a page', 'access_token=good&x=1&x=2', '{"env":"prod-1","limit":1}'],
+    ['a bad token', 'access_token=bad', '{"env":"prod-1"}'],
+    ['no token', '', '{"env":"prod-1"}'],
+    ['an empty body', 'access_token=good', undefined],
+    ['a body that is not JSON', 'access_token=good', '{"env":'],
+    ['a wrong field', 'access_token=good', '{"env":"prod-1","limit":"20"}'],
+  ];
+  const strip = (entry: Record<string, unknown>) => {
+    const { seq, time, duration_ms, path, ...rest } = entry;
+    return rest;
+  };
+  for (const [spelling, other] of spellings) {
+    it.each(requests)(
+      `%s: the exact path and ${spelling} get the same answer and journal entry`,
+      async (_n, query, body) => {
+        const app = createApp({ data: DATA, rid: false });
+        const send = (path: string) => {
+          const req = request(app).post(`${path}${query ? `?${query}` : ''}`);
+          return body === undefined ? req : req.set('Content-Type', 'application/json').send(body);
+        };
+        const hot = await send(API_PATHS.getscflist);
+        const routed = await send(other);
+        expect({ status: routed.status, type: routed.headers['content-type'], text: routed.text }).toEqual({
+          status: hot.status,
+          type: hot.headers['content-type'],
+          text: hot.text,
+        });
+        const { requests: journal } = (await request(app).get('/__mock/requests')).body;
+        expect(journal.map((entry: { path: string }) => entry.path)).toEqual([API_PATHS.getscflist, other]);
+        expect(strip(journal[1])).toEqual(strip(journal[0]));
+      },
+    );
+  }
+
+  it('reads the query only up to a fragment, as Express does', async () => {
+    const app = createApp({ data: DATA, rid: false });
+    const res = await request(app).post(`${API_PATHS.getscflist}?access_token=good#tail`).send({ env: 'prod-1' });
+    expect(JSON.parse(res.text).errcode).toBe(0);
+  });
+
+  it('answers a bug of its own with WeChat -1, as the Express route does, and goes on serving', async () => {
+    const app = createApp({ data: DATA, rid: false });
+    const store = app.mock.store as unknown as { getEnv: (env: string) => unknown };
+    const getEnv = store.getEnv.bind(store);
+    store.getEnv = () => {
+      throw new Error('a bug of the test');
+    };
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args.join(' '));
+    try {
+      for (const path of [API_PATHS.getscflist, '/componenttcb/getscflist/']) {
+        const res = await request(app).post(`${path}?access_token=good`).send({ env: 'prod-1' });
+        expect({ status: res.status, body: JSON.parse(res.text) }).toEqual({
+          status: 200,
+          body: { errcode: -1, errmsg: 'system error' },
+        });
+      }
+    } finally {
+      console.error = original;
+      store.getEnv = getEnv;
+    }
+    expect(errors).toEqual([
+      `wechat-scf-kit: internal error on POST ${API_PATHS.getscflist}: a bug of the test`,
+      'wechat-scf-kit: internal error on POST /componenttcb/getscflist/: a bug of the test',
+    ]);
+    const res = await request(app).post(`${API_PATHS.getscflist}?access_token=good`).send({ env: 'prod-1' });
+    expect(JSON.parse(res.text).errcode).toBe(0);
+  });
+});
