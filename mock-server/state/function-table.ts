@@ -258,8 +258,7 @@ export class FunctionTable {
     if (needle && this.#indexWanted) {
       this.#index ??= new NameIndex(base.map((fn) => fn.searchKey));
       matches = this.#index.match(needle);
-    }
-    else if (needle) {
+    } else if (needle) {
       const found: number[] = [];
       for (let i = 0; i < base.length; i++) if (base[i].searchKey.includes(needle)) found.push(i);
       matches = found;
