@@ -81,8 +81,9 @@ once; -1, -1000, HTTP 5xx, a dropped connection and a timeout may be retried up 
 each answer against what the server sent, compared as JSON values.
 
 Options:
-  --timeout-ms N       the timeout the client must honour (default 1000); slow answers are derived
-                       from it, and the client must give up within N + max(500, N/2) ms
+  --timeout-ms N       the timeout the client must honour (default 1000, 5000 with --deploy); slow
+                       answers are derived from it, and the client must give up within
+                       N + max(500, N/2) ms
   --strict             fail on warnings (null for absent optionals, a JSON body without Content-Type)
   --run-timeout-ms N   kill COMMAND after this long (default: from --timeout-ms, 14000 at 1000)
   --token-lifecycle    also run the token-lifecycle cases (GSL-LIFE-*): COMMAND gets no
@@ -296,7 +297,9 @@ export async function verifyClientCommand(args: string[]): Promise<number> {
     ...INVOKE_CASES.map((c) => c.id),
     ...DEPLOY_CASES.map((c) => c.id),
   ]);
-  const timeoutMs = parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ?? 1000;
+  const timeoutMs =
+    parseInteger('--timeout-ms', values['timeout-ms'], 50, 60_000) ??
+    (values.deploy ? DEPLOY_DEFAULTS.timeoutMs : 1000);
   // A deployment polls for up to its deploy timeout: the program gets as long as the kit lets it run.
   const runTimeoutMs =
     parseInteger('--run-timeout-ms', values['run-timeout-ms'], 100, 600_000) ??

@@ -69,6 +69,8 @@ export function checkFlowFile(file: string, value: unknown): LoadedFlow[] {
       if (step.call?.body !== undefined && step.call.raw_body !== undefined)
         throw new Error(`${where}: call has both body and raw_body`);
       if (step.each_listed_env && !step.call) throw new Error(`${where}: each_listed_env goes with a call`);
+      if (step.expect?.times_near_clock && flow.portable)
+        throw new Error(`${where}: times_near_clock reads the server's clock, which a portable flow cannot`);
       if (step.call && !(API_PATH_LIST as readonly string[]).includes(step.call.path) && step.expect?.errcode !== 40066)
         throw new Error(`${where}: ${step.call.path} is not a path the API serves, so it answers 40066`);
     });
@@ -220,6 +222,37 @@ export function checkFlowBody(
   if (problems.length === 0 && expect.body_contains !== undefined)
     problems.push(...differences(expect.body_contains, body, '', true));
   return problems;
+}
+
+/** How far a time the server wrote may be from its clock: a loaded machine takes seconds between steps. */
+export const NEAR_CLOCK_S = 120;
+
+/** A time as WeChat writes it (YYYY-MM-DD HH:mm:ss, UTC+8), in unix seconds; undefined for anything else. */
+function beijingUnix(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/.test(value)) return undefined;
+  const ms = Date.parse(`${value.replace(' ', 'T')}+08:00`);
+  return Number.isNaN(ms) ? undefined : ms / 1000;
+}
+
+/**
+ * The problems of a flow's times_near_clock: each time at a dotted path of the body must be within
+ * NEAR_CLOCK_S of the server's clock (unix seconds), read as UTC+8.
+ * @example checkTimesNearClock({ functions: [{ mod_time: '2026-12-03 22:00:00' }] }, ['functions.0.mod_time'], Date.UTC(2026, 11, 3, 14) / 1000) // []
+ */
+export function checkTimesNearClock(body: unknown, paths: readonly string[], clockUnix: number): string[] {
+  const shown = (unix: number) => `${new Date((unix + 8 * 3600) * 1000).toISOString().slice(0, 19).replace('T', ' ')}`;
+  return paths.flatMap((path) => {
+    let value: unknown = body;
+    for (const key of path.split('.')) value = (value as Record<string, unknown> | null)?.[key];
+    const unix = beijingUnix(value);
+    if (unix === undefined)
+      return [`${path} is ${show(value)}, not a time as WeChat writes it (YYYY-MM-DD HH:mm:ss, UTC+8)`];
+    const apart = Math.round(unix - clockUnix);
+    if (Math.abs(apart) <= NEAR_CLOCK_S) return [];
+    return [
+      `${path} is ${show(value)}, but the server's clock read ${shown(clockUnix)} (UTC+8) at the answer: ${Math.abs(apart)} s ${apart < 0 ? 'behind' : 'ahead'}, at most ${NEAR_CLOCK_S} s expected${Math.abs(apart + 8 * 3600) <= NEAR_CLOCK_S ? ' (a time in UTC, not UTC+8)' : ''}`,
+    ];
+  });
 }
 
 /**

@@ -832,6 +832,12 @@ export interface ContractFlowExpectation {
   body_includes?: {
     [k: string]: unknown;
   };
+  /**
+   * Dotted paths into the body (e.g. functions.0.mod_time) of times written as WeChat writes them (YYYY-MM-DD HH:mm:ss, UTC+8) that must be within 2 minutes of the server's clock (GET /__mock/clock) when the answer came: a flow using it needs the control API.
+   *
+   * @minItems 1
+   */
+  times_near_clock?: [string, ...string[]];
 }
 /**
  * The mock server's data: access tokens, third-party platforms (components) and cloud development environments with their functions. Given with --data FILE, or to PUT /__mock/data.

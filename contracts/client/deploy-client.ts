@@ -548,7 +548,7 @@ function checkOutcome(c: DeployCase, outcome: ClientOutcome, entries: readonly J
 
 /** Options of runDeployCase and runDeployContract. */
 export interface DeployOptions {
-  /** The timeout the client is given (default 1000 ms). */
+  /** The timeout the client is given for one request (default 5000 ms: no deploy case answers slowly, so a longer one only spares a loaded machine a false failure). */
   timeoutMs?: number;
   /** WECHAT_POLL_INTERVAL_MS (default 200). */
   pollIntervalMs?: number;
@@ -557,12 +557,12 @@ export interface DeployOptions {
 }
 
 /** The defaults of DeployOptions. */
-export const DEPLOY_DEFAULTS = { timeoutMs: 1000, pollIntervalMs: 200, deployTimeoutMs: 10_000 } as const;
+export const DEPLOY_DEFAULTS = { timeoutMs: 5000, pollIntervalMs: 200, deployTimeoutMs: 10_000 } as const;
 
 /**
  * How long the kit lets one deployment run before it stops the client: the deploy timeout, a few
  * request timeouts, and room for a slow start.
- * @example deployLimitMs(10_000, 1000) // 18000
+ * @example deployLimitMs(10_000, 5000) // 30000
  */
 export function deployLimitMs(deployTimeoutMs: number, timeoutMs: number): number {
   return deployTimeoutMs + 3 * timeoutMs + 5000;

@@ -35,10 +35,16 @@ export function controlRequest(
  * @example await controlSender(mock.url, 10_000, undefined)('POST', '/reset')
  */
 export function controlSender(baseUrl: string, timeoutMs: number, controlToken: string | undefined) {
-  return async (method: string, path: string, body?: unknown): Promise<void> => {
+  return async (method: string, path: string, body?: unknown): Promise<unknown> => {
     const res = await sendRaw(controlRequest(baseUrl, method, path, body, controlToken), timeoutMs);
     if (res.kind !== 'answer' || res.status >= 300)
       throw new Error(`${method} ${CONTROL_PREFIX}${path} answered ${describeAnswer(res)}`);
+    // The answer's JSON, for the few reads (the clock); undefined for an answer that is not JSON.
+    try {
+      return JSON.parse(res.text);
+    } catch {
+      return undefined;
+    }
   };
 }
 

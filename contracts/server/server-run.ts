@@ -99,7 +99,7 @@ export interface ServerRun {
   /** Sends a request to the API, within the budget. */
   send(request: RawRequest): Promise<RawResponse>;
   /** Sends a control request; throws when it is not answered with a 2xx. */
-  control(method: string, path: string, body?: unknown): Promise<void>;
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
   /** True for the check ids the user asked for (all of them when none were named). */
   selected(id: string): boolean;
   /** Every WeChat answer the run received, for the Content-Type check. */

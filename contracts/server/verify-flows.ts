@@ -1,7 +1,16 @@
 // The server kit's flows stage: runs each flow's steps against the server and judges them.
 import type { ContractFlowCall, ContractFlowStep, MockDataFile } from '../../generated/schemas.js';
 import { API_PATH_LIST, API_PATHS, MAX_APPID_CHARS } from '../../mock-server/api-facts.js';
-import { checkFlowBody, fill, flowState, type LoadedFlow, loadFlows, needsControl, ridOf } from '../flows.js';
+import {
+  checkFlowBody,
+  checkTimesNearClock,
+  fill,
+  flowState,
+  type LoadedFlow,
+  loadFlows,
+  needsControl,
+  ridOf,
+} from '../flows.js';
 import { type RawRequest, type RawResponse, toCurl } from '../http.js';
 import { redactResult } from '../redaction.js';
 import { type CaseResult, shorten } from '../results.js';
@@ -28,7 +37,7 @@ export interface FlowRunOptions {
   /** Sends one API request (within the run's request budget). */
   send(request: RawRequest): Promise<RawResponse>;
   /** One control API request; throws when it is refused. */
-  control(method: string, path: string, body?: unknown): Promise<void>;
+  control(method: string, path: string, body?: unknown): Promise<unknown>;
   /** Whether a flow id was asked for (--case). */
   selected(id: string): boolean;
   /** Requests left in the run's budget. */
@@ -206,6 +215,17 @@ async function runFlow(flow: LoadedFlow, options: FlowRunOptions): Promise<CaseR
       const problems = checkFlowBody(call.path, fill(step.expect, vars), body, stepNotes);
       notes.push(...stepNotes.map((note) => `${at}: ${note}`));
       if (problems.length > 0) return fail(problems);
+      if (step.expect.times_near_clock) {
+        let clockUnix: number;
+        try {
+          clockUnix = Number(((await options.control('GET', '/clock')) as { unix?: unknown }).unix);
+        } catch (error) {
+          return fail([`could not read the server's clock: ${(error as Error).message}`]);
+        }
+        if (!Number.isFinite(clockUnix)) return fail(["the server's clock (GET /__mock/clock) gave no unix time"]);
+        const late = checkTimesNearClock(body, step.expect.times_near_clock, clockUnix);
+        if (late.length > 0) return fail(late);
+      }
       const token = (body as { component_access_token?: unknown }).component_access_token;
       if (typeof token === 'string') {
         issued.push(token);

@@ -109,7 +109,9 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
       );
       const summary = stdout.trim().split('\n').at(-1) ?? '';
       const verdict = code === 0 ? 'pass' : code === 1 ? 'fail' : `error (exit ${code}): ${stderr}`;
-      expect({ verdict, summary }).toMatchObject({ verdict: entry.expected.process });
+      // The failed cases with their problems, so an unexpected verdict says why.
+      const failures = stdout.split(/\n(?=[✓✗!-] )/).filter((block) => block.startsWith('✗'));
+      expect({ verdict, summary, failures }).toMatchObject({ verdict: entry.expected.process });
       if (entry.expected.process === 'pass') expect(stdout).toMatch(/\n\d+ passed, (\d+ warned, )?0 failed, 0 skipped/);
       else
         expectCaughtByNamedCase(

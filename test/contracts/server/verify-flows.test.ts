@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express, { type RequestHandler } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkFlowBody, checkFlowFile, fill, loadFlows } from '../../../contracts/flows.js';
+import { checkFlowBody, checkFlowFile, checkTimesNearClock, fill, loadFlows } from '../../../contracts/flows.js';
 import { verifyServer } from '../../../contracts/server/verify-server.js';
 import { API_PATH_LIST, API_PATHS, API_PREFIXES } from '../../../mock-server/api-facts.js';
 import { createApp, type MockApp } from '../../../mock-server/app.js';
@@ -93,6 +93,43 @@ describe('checking a flow file', () => {
     const success = { component_access_token: 'x', expires_in: 7200 };
     expect(checkFlowBody(API_PATHS.componentToken, { errcode: 0 }, success)).toEqual([]);
     expect(checkFlowBody(API_PATHS.describeenvs, { errcode: 0 }, success)).toEqual(['the body has no numeric errcode']);
+  });
+});
+
+describe("a time the server wrote, against the server's clock", () => {
+  // 2026-12-03 14:00:00 UTC is 22:00:00 in UTC+8, as WeChat writes it.
+  const clock = Date.UTC(2026, 11, 3, 14) / 1000;
+  const body = (time: unknown) => ({ functions: [{ add_time: time }] });
+  it.each([
+    ['the clock in UTC+8', '2026-12-03 22:00:00', []],
+    ['two minutes off', '2026-12-03 22:02:00', []],
+    [
+      'the clock in UTC',
+      '2026-12-03 14:00:00',
+      [/28800 s behind, at most 120 s expected \(a time in UTC, not UTC\+8\)/],
+    ],
+    ['ten minutes old', '2026-12-03 21:50:00', [/600 s behind, at most 120 s expected$/]],
+    ['ISO 8601', '2026-12-03T22:00:00+08:00', [/not a time as WeChat writes it/]],
+    ['missing', undefined, [/is undefined, not a time/]],
+  ])('%s: %s', (_name, time, expected) => {
+    const problems = checkTimesNearClock(body(time), ['functions.0.add_time'], clock);
+    expect(problems).toHaveLength(expected.length);
+    for (const [i, pattern] of expected.entries()) expect(problems[i]).toMatch(pattern);
+  });
+
+  it('is refused in a portable flow, which cannot read the clock', () => {
+    const flow = {
+      id: 'GSL-X-001',
+      title: 'x',
+      portable: true,
+      steps: [
+        {
+          call: { path: '/componenttcb/getscflist', query: { access_token: '$TOKEN' }, body: { env: '$ENV' } },
+          expect: { errcode: 0, times_near_clock: ['functions.0.add_time'] },
+        },
+      ],
+    };
+    expect(() => checkFlowFile('x.json', { flows: [flow] })).toThrow(/times_near_clock reads the server's clock/);
   });
 });
 
