@@ -2,7 +2,7 @@
 // offline base image, then run as users run it (published port, mounted data, a network alias, compose,
 // a Kubernetes manifest). Everything created is removed in afterAll, even when a test fails.
 import { readFile, writeFile } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -61,15 +61,21 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
   }, 180_000);
 
   /** A port free on 127.0.0.1 right now. */
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
+  // A free port below the system's range for port 0 (32768 and up on Linux), so no server another
+  // test starts on port 0 can be given it before the container publishes it (the docs test takes
+  // 20000-29999 the same way).
+  async function freePort(): Promise<number> {
+    for (;;) {
+      const port = 30_000 + Math.floor(Math.random() * 2000);
       const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        server.close(() => resolve(port));
+      const free = await new Promise<boolean>((done) => {
+        server.once('error', () => done(false));
+        server.listen(port, '127.0.0.1', () => done(true));
       });
-    });
+      if (!free) continue;
+      await new Promise((done) => server.close(done));
+      return port;
+    }
   }
 
   /** The host port podman published for the container's 4020. */

@@ -124,12 +124,29 @@ function kitCommands(body: string): string[][] {
   });
 }
 
+/** Ports handed out in this run: the system may give a port just closed to the next caller. */
+const handedOut = new Set<number>();
+
+/**
+ * A free port no other block of this run was given, below the system's range for port 0 (32768 and
+ * up on Linux), so a server another test starts on port 0 cannot be given it between our check and
+ * the block's serve. Blocks run at once: two given the same port once ran one page's verify against
+ * another page's mock (its own serve failed to bind, unseen).
+ */
 async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 10_000);
+    if (handedOut.has(port)) continue;
+    const server = createServer();
+    const free = await new Promise<boolean>((done) => {
+      server.once('error', () => done(false));
+      server.listen(port, '127.0.0.1', () => done(true));
+    });
+    if (!free) continue;
+    await new Promise((done) => server.close(done));
+    handedOut.add(port);
+    return port;
+  }
 }
 
 const SERVE = /^node "\$CLI" serve\b/;
@@ -165,16 +182,21 @@ function runnable(body: string, ports: Record<string, number>): string {
       if (/&\s*$/.test(line)) {
         if (!line.includes('>')) line = line.replace(/&\s*$/, '>/dev/null 2>&1 &');
       } else line = `${line} &`;
-      line = `${line}\nwait_port ${port}`;
+      line = `${line}\nwait_port ${port} $!`;
     }
     out.push(line);
   }
   const script = out.join('\n');
   const needed = Object.values(ports).filter((port) => script.includes(`127.0.0.1:${port}`) && !started.has(port));
-  const prelude = needed.map((port) => `node "$CLI" serve --port ${port} --quiet >/dev/null 2>&1 &\nwait_port ${port}`);
+  const prelude = needed.map(
+    (port) => `node "$CLI" serve --port ${port} --quiet >/dev/null 2>&1 &\nwait_port ${port} $!`,
+  );
   return [
     'set -e',
-    'wait_port() { for _ in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }',
+    // Waits for the port to answer while the server started for it runs. Another test's server may
+    // hold a port just handed out here: ours then exits (port in use) while theirs answers, so the
+    // server must still run a moment later, or the block ends with PORT_TAKEN and runs again.
+    `wait_port() { for _ in $(seq 1 150); do kill -0 "$2" 2>/dev/null || exit ${PORT_TAKEN}; (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { sleep 0.4; kill -0 "$2" 2>/dev/null || exit ${PORT_TAKEN}; return 0; }; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }`,
     `trap 'status=$?; left=$(jobs -p); [ -z "$left" ] || kill $left 2>/dev/null; wait; exit $status' EXIT`,
     ...prelude,
     script,
@@ -197,6 +219,21 @@ function runShell(block: Block): Promise<Run> {
   const cached = runs.get(block.body);
   if (cached) return cached;
   const run = (async () => {
+    // A block whose server found its port taken (by another test's server) runs again on new ports.
+    for (let attempt = 1; ; attempt++) {
+      const result = await runOnce(block);
+      if (result.code !== PORT_TAKEN || attempt === 3) return result;
+    }
+  })();
+  runs.set(block.body, run);
+  return run;
+}
+
+/** The exit code of a block whose server could not have its port: another process took it first. */
+const PORT_TAKEN = 75;
+
+function runOnce(block: Block): Promise<Run> {
+  return (async () => {
     const ports = { '4020': await freePort(), '4021': await freePort() };
     const child = spawn('bash', ['-c', runnable(block.body, ports)], {
       cwd: ROOT,
@@ -221,8 +258,6 @@ function runShell(block: Block): Promise<Run> {
     for (const [shown, real] of Object.entries(ports)) output = output.split(String(real)).join(shown);
     return { code, output, ports };
   })();
-  runs.set(block.body, run);
-  return run;
 }
 
 const isShell = (block?: Block) => block?.lang === 'sh';
