@@ -121,8 +121,9 @@ export function createApp(options: MockOptions = {}): MockApp {
   /** The API's handlers by their exact path: the hot path (see mockApp below). */
   const direct = new Map<string, ApiHandler>();
   for (const [name, answer, options] of routes) {
-    app.all(API_PATHS[name], apiRoute(context, API_PATHS[name], answer, options));
-    direct.set(API_PATHS[name], apiHandler(context, API_PATHS[name], answer, options));
+    const handle = apiHandler(context, API_PATHS[name], answer, options);
+    app.all(API_PATHS[name], apiRoute(handle));
+    direct.set(API_PATHS[name], handle);
   }
   // Before the control API's checks and its log: health checks call it every few seconds, by whatever
   // name reaches the mock, without a token; it says nothing but that the mock is up.

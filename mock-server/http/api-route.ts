@@ -83,7 +83,7 @@ class ClientWatch {
   }
 }
 
-/** Options of apiRoute. */
+/** Options of apiHandler. */
 export interface ApiRouteOptions {
   /** Query keys read for the token, in order of precedence. */
   tokenKeys: readonly string[];
@@ -92,20 +92,10 @@ export interface ApiRouteOptions {
 }
 
 /**
- * One API endpoint's route, shared by all of them: reads the raw body (any Content-Type, as the
- * real server accepts JSON under any), takes the next fault for this path and this request's
- * env, token and component appid (see FaultQueue), answers by the
- * endpoint's rules, and records the request in the journal, the log and (for an answer with a
- * rid) the rid map.
- * @example app.all(API_PATHS.describeenvs, apiRoute(context, API_PATHS.describeenvs, answerDescribeEnvs, { tokenKeys }))
+ * An endpoint's handler as an Express route: the path and query as Express's router parsed them.
+ * @example app.all(API_PATHS.describeenvs, apiRoute(apiHandler(context, API_PATHS.describeenvs, answerDescribeEnvs, { tokenKeys })))
  */
-export function apiRoute(
-  context: MockContext,
-  path: ApiPath,
-  answer: Answer,
-  options: ApiRouteOptions,
-): RequestHandler {
-  const handle = apiHandler(context, path, answer, options);
+export function apiRoute(handle: ApiHandler): RequestHandler {
   return (req, res) => handle(req, res, req.path, req.query as Record<string, unknown>);
 }
 
@@ -126,7 +116,10 @@ export type ApiHandler = (
 ) => Promise<void>;
 
 /**
- * The handler behind apiRoute, for one endpoint.
+ * One API endpoint's handler, shared by all of them: reads the raw body (any Content-Type, as the
+ * real server accepts JSON under any), takes the next fault for this path and this request's
+ * env, token and component appid (see FaultQueue), answers by the endpoint's rules, and records
+ * the request in the journal, the log and (for an answer with a rid) the rid map.
  * @example const handle = apiHandler(context, API_PATHS.getscflist, answerGetScfList, { tokenKeys }); await handle(req, res, '/componenttcb/getscflist', {})
  */
 export function apiHandler(context: MockContext, path: ApiPath, answer: Answer, options: ApiRouteOptions): ApiHandler {

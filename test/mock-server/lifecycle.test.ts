@@ -46,7 +46,7 @@ describe('listening beyond loopback', () => {
 });
 
 describe('the soak test, short form (npm run soak runs 200,000 requests)', () => {
-  it('memory levels off after warm-up: growth under 30 MB', { timeout: 180_000 }, async () => {
+  it('memory levels off after warm-up: growth under 40 MB', { timeout: 180_000 }, async () => {
     const script = fileURLToPath(new URL('../../bench/soak.mjs', import.meta.url));
     const { code, stdout, stderr } = await runProcess(
       process.execPath,
@@ -56,7 +56,7 @@ describe('the soak test, short form (npm run soak runs 200,000 requests)', () =>
       },
     );
     const output = stdout + stderr;
-    expect(output).toMatch(/growth [\d.]+ MB \(limit 30 MB\)/);
+    expect(output).toMatch(/growth [\d.]+ MB \(limit 40 MB\)/);
     expect(code, output).toBe(0);
   });
 });
