@@ -3,7 +3,7 @@
 // --write-docs (puts this run's tables into docs/performance.md, see bench/write-docs.mjs).
 // (e) repeats (c) while another client creates and deletes functions in the same env (the function lifecycle).
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +28,8 @@ const CONNECTIONS = 32;
 const BIG = 100_000;
 const PATH = '/componenttcb/getscflist?access_token=bench-token';
 const work = mkdtempSync(join(tmpdir(), 'scf-bench-'));
+// The data files (up to 16 MB each) go with the run, however it ends.
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 function freePort() {
   return new Promise((resolve) => {
