@@ -111,7 +111,7 @@ describe.concurrent('wechat-scf-kit verify-client on each corpus client', { time
       const verdict = code === 0 ? 'pass' : code === 1 ? 'fail' : `error (exit ${code}): ${stderr}`;
       // The failed cases with their problems, so an unexpected verdict says why.
       const failures = stdout.split(/\n(?=[✓✗!-] )/).filter((block) => block.startsWith('✗'));
-      expect({ verdict, summary, failures }).toMatchObject({ verdict: entry.expected.process });
+      expect(verdict, `${entry.name}: ${summary}\n${failures.join('\n')}`).toBe(entry.expected.process);
       if (entry.expected.process === 'pass') expect(stdout).toMatch(/\n\d+ passed, (\d+ warned, )?0 failed, 0 skipped/);
       else
         expectCaughtByNamedCase(

@@ -143,7 +143,10 @@ describe.concurrent.each(['stateless', 'control'] as const)('the server corpus, 
       });
       expect(control).toBe(mode === 'control');
       const expected = server.expected[mode];
-      expect({ verdict: verdictOf(results), found: summary(results) }).toMatchObject({ verdict: expected });
+      // The failed and warned checks with their problems in the message, so an unexpected verdict says why.
+      expect(verdictOf(results), `${server.name}, ${mode}: ${summary(results).join('\n') || 'nothing failed'}`).toBe(
+        expected,
+      );
       if (expected !== 'pass') {
         // A bug caught by some unrelated check would hide the kit missing that bug: the named checks must be among those that caught it.
         const caughtBy = results.filter((r) => r.status === expected).map((r) => r.id);
