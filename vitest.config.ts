@@ -1,5 +1,6 @@
 // The three test projects: unit (in-process, the inner loop), e2e (processes, CLI, browser, containers), corpus.
 import { configDefaults, defineConfig } from 'vitest/config';
+import { directPythonPath } from './test/support/direct-python.js';
 import { CORPUS_TESTS, E2E_TESTS } from './test/support/test-projects.js';
 
 // Tests start real servers and child processes on 2 shared cores: generous timeouts.
@@ -10,6 +11,9 @@ const shared = { testTimeout: 20_000, hookTimeout: 30_000 };
 // mostly wait (on child processes, sockets, slow answers) and share the second group, one worker over the cores;
 // within it the corpus files start first (projects sort by name), as the client corpus is the longest file.
 const WAITING = { maxWorkers: 3, sequence: { groupOrder: 1 } };
+
+// Every process a test starts finds python3 without a version manager's shim in between (see direct-python.ts).
+process.env.PATH = directPythonPath(process.env.PATH ?? '');
 
 export default defineConfig({
   test: {
