@@ -1,8 +1,7 @@
-// One Ajv, every schema added by $id at start-up; compiled validators and readable { path, message } issues.
+// Validators for every schema (compiled ahead of time into generated/validators.ts), readable { path, message } issues, and one Ajv for whoever compiles more.
 import { createRequire } from 'node:module';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import type { Ajv2020 } from 'ajv/dist/2020.js';
-import { validateGetScfListRequest, validateMockDataFile } from '../generated/request-validator.js';
 import type {
   AuthorizerTokenRequest,
   AuthorizerTokenResponse,
@@ -49,6 +48,7 @@ import type {
   TriggersUpdateSuccess,
   WechatError,
 } from '../generated/schemas.js';
+import { VALIDATORS, validateGetScfListRequest, validateMockDataFile } from '../generated/validators.js';
 import authorizerTokenRequestSchema from '../schemas/authorizer-token-request.schema.json' with { type: 'json' };
 import authorizerTokenResponseSchema from '../schemas/authorizer-token-response.schema.json' with { type: 'json' };
 import authorizerTokenSuccessSchema from '../schemas/authorizer-token-success.schema.json' with { type: 'json' };
@@ -142,7 +142,7 @@ export const SCHEMAS = [
 ] as const;
 
 /**
- * Ajv's options, also used by scripts/generate-types.mjs for the request validator it compiles ahead of time.
+ * Ajv's options, also used by scripts/generate-types.mjs for the validators it compiles ahead of time.
  * @example new Ajv2020(AJV_OPTIONS)
  */
 export const AJV_OPTIONS = { strict: true, allErrors: false, allowUnionTypes: true } as const;
@@ -150,10 +150,9 @@ export const AJV_OPTIONS = { strict: true, allErrors: false, allowUnionTypes: tr
 let instance: Ajv2020 | undefined;
 
 /**
- * The one Ajv instance, with every schema added by `$id`. Created on first use and each
- * validator compiled the first time it is used: the API's hot path uses the request validator
- * compiled ahead of time, so serving never pays for Ajv at start-up. `allErrors` stays off:
- * the first failure is all a request needs, and it is faster.
+ * The one Ajv instance, with every schema added by `$id`, created on first use: for code that compiles
+ * more than this package's validators (which are compiled ahead of time and never need it). `allErrors`
+ * stays off: the first failure is all a request needs, and it is faster.
  * @example getAjv().getSchema('https://wechat-scf-kit/schemas/cloud-function.schema.json')
  */
 export function getAjv(): Ajv2020 {
@@ -176,16 +175,18 @@ export const REQUEST_FIELDS: ReadonlySet<string> = new Set(Object.keys(requestSc
 /** A type guard compiled from a schema, with Ajv's errors of its last call. */
 export type Validator<T> = ((data: unknown) => data is T) & { readonly errors: ErrorObject[] | null | undefined };
 
+/** A validator of generated/validators.ts: Ajv's standalone code sets `errors` on the function. */
+type StandaloneValidator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
+
+/**
+ * The validator compiled ahead of time from a schema (or one of its $defs), by its ref. A ref that
+ * scripts/generate-types.mjs did not compile fails at import, in every test, rather than on first use.
+ */
 function compiled<T>(schema: { $id: string }): Validator<T> {
-  let validate: ValidateFunction<T> | undefined;
-  const guard = (data: unknown): data is T => {
-    if (!validate) {
-      validate = getAjv().getSchema<T>(schema.$id);
-      if (!validate) throw new Error(`schema ${schema.$id} did not compile`);
-    }
-    return validate(data);
-  };
-  return Object.defineProperty(guard, 'errors', { get: () => validate?.errors }) as Validator<T>;
+  const validate = (VALIDATORS as unknown as Record<string, StandaloneValidator | undefined>)[schema.$id];
+  if (!validate) throw new Error(`${schema.$id} is not among generated/validators.ts: run npm run generate`);
+  const guard = (data: unknown): data is T => validate(data);
+  return Object.defineProperty(guard, 'errors', { get: () => validate.errors }) as Validator<T>;
 }
 
 /** Type guards compiled from schemas/. @example if (isGetScfListRequest(body)) body.env */

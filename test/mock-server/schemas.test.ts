@@ -1,5 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { VALIDATORS } from '../../generated/validators.js';
+import { DEFAULT_DATA } from '../../mock-server/state/default-data.js';
 import { buildFunctions, isFailedStatus } from '../../mock-server/state/fake-functions.js';
 import {
   describeErrors,
@@ -125,7 +127,23 @@ describe('fake functions', () => {
   });
 });
 
-describe('the request validator compiled ahead of time', () => {
+describe('the validators compiled ahead of time', () => {
+  // Documents some schema accepts, so that agreement is not only on refusals.
+  const known = [upstreamRequest, upstreamResponse, fn, DEFAULT_DATA, { errcode: 40001, errmsg: 'x' }, 'listed', {}];
+  for (const [ref, generated] of Object.entries(VALIDATORS) as [string, (data: unknown) => boolean][]) {
+    it(`${ref.replace(/.*\/schemas\//, '')} agrees with Ajv compiling it at run time (fast-check seed ${SEED})`, () => {
+      const runtime = getAjv().getSchema(ref);
+      expect(runtime, `Ajv resolves ${ref}`).toBeDefined();
+      for (const value of known) expect(generated(value)).toBe(runtime?.(value));
+      fc.assert(
+        fc.property(fc.jsonValue(), (value) => {
+          expect(generated(value)).toBe(runtime?.(value));
+        }),
+        { seed: SEED, numRuns: 100 },
+      );
+    });
+  }
+
   it(`agrees with Ajv compiling the schema at run time (fast-check seed ${SEED})`, () => {
     const runtime = getAjv().getSchema(requestSchema.$id);
     const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.constant(null), fc.boolean(), fc.constant(''));
