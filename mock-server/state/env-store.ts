@@ -8,8 +8,8 @@ import type {
   TokenState,
 } from '../../generated/schemas.js';
 import { fakeEnvInfo } from './fake-envs.js';
-import { eachFunction } from './fake-functions.js';
-import { FunctionTable, type Page, type PageQuery, StoredFunction } from './function-table.js';
+import { eachStoredFunction } from './fake-functions.js';
+import { FunctionTable, type Page, type PageQuery, type StoredFunction } from './function-table.js';
 
 export { INDEX_THRESHOLD, type Page, type PageQuery, StoredFunction } from './function-table.js';
 /**
@@ -21,78 +21,47 @@ export function defaultTokenCheck(listed: number): TokenCheck {
   return listed > 0 ? 'listed' : 'any';
 }
 
-/** Served order, newest add_time first, then name: pages are stable. */
-function compareServed(addTimes: readonly string[], names: readonly string[], a: number, b: number): number {
-  if (addTimes[a] !== addTimes[b]) return addTimes[a] < addTimes[b] ? 1 : -1;
-  return names[a] < names[b] ? -1 : names[a] > names[b] ? 1 : 0;
-}
-
 /** Most functions the packed sort takes: their index fits the low 20 bits of its key. */
 const PACKED_MAX = 2 ** 20;
-const YEAR_FROM = 1970;
-/** Seconds in a year of 12 months of 31 days: an order-keeping count, not a calendar. */
-const YEAR_SLOTS = 12 * 31 * 86_400;
-/** Years whose slots fit in 32 bits. */
-const YEAR_TO = YEAR_FROM + Math.floor(2 ** 32 / YEAR_SLOTS) - 1;
 
-/**
- * A YYYY-MM-DD HH:mm:ss time as a number in the same order as the text, below 2^32, or -1 for a
- * text of another shape or year.
- */
-function timeSlot(text: string): number {
-  if (text.length !== 19) return -1;
-  const digits = (from: number, to: number) => {
-    let n = 0;
-    for (let i = from; i < to; i++) {
-      const d = text.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return Number.NaN;
-      n = n * 10 + d;
-    }
-    return n;
-  };
-  const year = digits(0, 4);
-  if (!(year >= YEAR_FROM && year <= YEAR_TO)) return -1;
-  const slot =
-    (((((year - YEAR_FROM) * 12 + digits(5, 7) - 1) * 31 + digits(8, 10) - 1) * 24 + digits(11, 13)) * 60 +
-      digits(14, 16)) *
-      60 +
-    digits(17, 19);
-  return Number.isNaN(slot) ? -1 : slot;
-}
+const byName = (a: StoredFunction, b: StoredFunction) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * The positions of the functions in served order (add_time descending, then name ascending).
- * Each function's add_time and position are packed into one number and sorted natively, and the
- * few runs of equal add_time are then ordered by name: at 100,000 functions a sort calling a
+ * Each function's add_time slot and position are packed into one number and sorted natively, and
+ * the few runs of equal add_time are then ordered by name: at 100,000 functions a sort calling a
  * comparator took most of the build. Times out of the packed range fall back to the comparator.
- * @example servedOrder(['2024-01-01 00:00:00', '2025-01-01 00:00:00'], ['a', 'b']) // [1, 0]
+ * @example servedOrder([older, newer]) // [1, 0]
  */
-function servedOrder(addTimes: readonly string[], names: readonly string[]): ArrayLike<number> {
-  const n = addTimes.length;
+function servedOrder(stored: readonly StoredFunction[]): ArrayLike<number> {
+  const n = stored.length;
   const keys = n <= PACKED_MAX ? new Float64Array(n) : undefined;
   for (let i = 0; keys && i < n; i++) {
-    const slot = timeSlot(addTimes[i]);
-    if (slot < 0) return fallbackOrder(addTimes, names);
+    const slot = stored[i].sortSlot;
+    if (slot < 0) return fallbackOrder(stored);
     // Newest first: the latest slot gets the smallest key.
     keys[i] = (2 ** 32 - 1 - slot) * PACKED_MAX + i;
   }
-  if (!keys) return fallbackOrder(addTimes, names);
+  if (!keys) return fallbackOrder(stored);
   keys.sort();
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = keys[i] % PACKED_MAX;
   // Runs of one add_time (rare in fake data, possible in a file) in name order.
   for (let start = 0; start < n; ) {
     let end = start + 1;
-    while (end < n && addTimes[order[end]] === addTimes[order[start]]) end++;
-    if (end - start > 1) order.subarray(start, end).sort((a, b) => compareServed(addTimes, names, a, b));
+    while (end < n && stored[order[end]].sortSlot === stored[order[start]].sortSlot) end++;
+    if (end - start > 1) order.subarray(start, end).sort((a, b) => byName(stored[a], stored[b]));
     start = end;
   }
   return order;
 }
 
-function fallbackOrder(addTimes: readonly string[], names: readonly string[]): number[] {
+function fallbackOrder(stored: readonly StoredFunction[]): number[] {
+  const addTimes = stored.map((fn) => fn.record.add_time);
   const order = addTimes.map((_, i) => i);
-  return order.sort((a, b) => compareServed(addTimes, names, a, b));
+  return order.sort((a, b) =>
+    addTimes[a] !== addTimes[b] ? (addTimes[a] < addTimes[b] ? 1 : -1) : byName(stored[a], stored[b]),
+  );
 }
 
 /**
@@ -165,16 +134,9 @@ export class Store {
   }
 
   #buildEnv(id: string, env: EnvData, seed = this.#seed): EnvState {
-    // Each record is serialised as it is made; only its sort keys are kept beside the JSON.
-    const stored: StoredFunction[] = [];
-    const addTimes: string[] = [];
-    const names: string[] = [];
-    for (const record of eachFunction(seed, id, env.functions ?? [], env.generate ?? 0)) {
-      stored.push(new StoredFunction(record));
-      addTimes.push(record.add_time);
-      names.push(record.name);
-    }
-    const order = servedOrder(addTimes, names);
+    // A listed record is serialised as it is made, a generated one when first read.
+    const stored = [...eachStoredFunction(seed, id, env.functions ?? [], env.generate ?? 0)];
+    const order = servedOrder(stored);
     const sorted: StoredFunction[] = new Array(order.length);
     for (let i = 0; i < order.length; i++) sorted[i] = stored[order[i]];
     const table = new FunctionTable(sorted);

@@ -1,11 +1,14 @@
 // Seeded fake cloud functions (names, runtimes, statuses, times in Beijing time).
 import { faker } from '@faker-js/faker/locale/en';
 import type { CloudFunction, FunctionSeed, StatusReason } from '../../generated/schemas.js';
+import { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
+import { StoredFunction } from './function-table.js';
+
+export { formatBeijingTime } from './beijing-time.js';
 
 /** Fake times count back from this fixed instant (2026-07-01 00:00:00 Beijing), never from the clock. */
 const REFERENCE_MS = Date.UTC(2026, 5, 30, 16, 0, 0);
 const THREE_YEARS_MS = 3 * 365 * 24 * 3600 * 1000;
-const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
 const MAX_EDIT_MS = 120 * 24 * 3600 * 1000;
 
 const RUNTIMES = [
@@ -130,32 +133,6 @@ export function seedFor(seed: number, ...parts: string[]): number {
   return hash >>> 0;
 }
 
-/**
- * Formats an instant as WeChat does: `YYYY-MM-DD HH:mm:ss` in Beijing time, no zone.
- * @example formatBeijingTime(Date.UTC(2021, 6, 29, 7, 4, 19)) // '2021-07-29 15:04:19'
- */
-export function formatBeijingTime(ms: number): string {
-  // Calendar arithmetic by hand (days to civil date): a Date and toISOString per call cost 5x more at 100,000 functions.
-  const seconds = Math.floor((ms + BEIJING_OFFSET_MS) / 1000);
-  const days = Math.floor(seconds / 86400);
-  const rest = seconds - days * 86400;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${year}-${two(month)}-${two(day)} ${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)}`;
-}
-
-function parseBeijingTime(text: string): number {
-  return Date.parse(`${text.replace(' ', 'T')}+08:00`);
-}
-
 function fakeTimes(given: { add_time?: string; mod_time?: string }): { add_time: string; mod_time: string } {
   if (given.add_time && given.mod_time) return { add_time: given.add_time, mod_time: given.mod_time };
   // A third of functions were never modified after creation, like the upstream example.
@@ -175,6 +152,21 @@ function fakeTimes(given: { add_time?: string; mod_time?: string }): { add_time:
   }
   const add = faker.number.int({ min: REFERENCE_MS - THREE_YEARS_MS, max: REFERENCE_MS });
   return { add_time: formatBeijingTime(add), mod_time: formatBeijingTime(add + editedAfter(add)) };
+}
+
+/**
+ * A generated function as the store keeps it: the same draws as fillFunction({ name }), in the same
+ * order, kept as numbers and shared strings until its JSON is first read.
+ */
+function drawStored(name: string): StoredFunction {
+  const edited = faker.datatype.boolean(0.67);
+  const add = faker.number.int({ min: REFERENCE_MS - THREE_YEARS_MS, max: REFERENCE_MS });
+  const mod =
+    add + (edited ? faker.number.int({ min: 0, max: Math.max(0, Math.min(MAX_EDIT_MS, REFERENCE_MS - add)) }) : 0);
+  const runtime = faker.helpers.weightedArrayElement(RUNTIMES);
+  const status = faker.helpers.weightedArrayElement(STATUSES);
+  const reason = isFailedStatus(status) ? faker.helpers.arrayElement(FAILURE_REASONS) : undefined;
+  return new StoredFunction({ name, addMs: add, modMs: mod, runtime, status, reason });
 }
 
 function fakeStatusReason(status: string): StatusReason[] {
@@ -224,18 +216,15 @@ function fakeName(): string {
   }
 }
 
-/**
- * The functions of one env, one at a time: the listed ones completed with fake values, then
- * `generate` fake ones with names unique in the env. The same seed, env id and input give the
- * same output everywhere. One at a time, so a large env never holds every record at once.
- * @example [...eachFunction(1, 'prod-1', [{ name: 'login' }], 3)].length // 4
- */
-export function* eachFunction(
+/** The loop of eachFunction and eachStoredFunction: listed functions, then `generate` fake ones with unique names. */
+function* functionsOf<T>(
   seed: number,
   envId: string,
   listed: readonly FunctionSeed[],
   generate: number,
-): Generator<CloudFunction> {
+  fromListed: (record: CloudFunction) => T,
+  fromName: (name: string) => T,
+): Generator<T> {
   const taken = new Set<string>();
   for (const given of listed) {
     // Seeded per function, so a listed function keeps its fake values when others change; a
@@ -243,7 +232,7 @@ export function* eachFunction(
     // data file) is skipped.
     if (needsFakeValues(given)) faker.seed(seedFor(seed, envId, given.name));
     taken.add(given.name);
-    yield fillFunction(given);
+    yield fromListed(fillFunction(given));
   }
   faker.seed(seedFor(seed, envId));
   // The next number to try per name already taken: the search for a free name stays short at a million.
@@ -258,8 +247,44 @@ export function* eachFunction(
       nextSuffix.set(base, n + 1);
     }
     taken.add(name);
-    yield fillFunction({ name });
+    yield fromName(name);
   }
+}
+
+/**
+ * The functions of one env, one at a time: the listed ones completed with fake values, then
+ * `generate` fake ones with names unique in the env. The same seed, env id and input give the
+ * same output everywhere. One at a time, so a large env never holds every record at once.
+ * @example [...eachFunction(1, 'prod-1', [{ name: 'login' }], 3)].length // 4
+ */
+export function eachFunction(
+  seed: number,
+  envId: string,
+  listed: readonly FunctionSeed[],
+  generate: number,
+): Generator<CloudFunction> {
+  return functionsOf(
+    seed,
+    envId,
+    listed,
+    generate,
+    (record) => record,
+    (name) => fillFunction({ name }),
+  );
+}
+
+/**
+ * The same functions as eachFunction, as the store keeps them: a generated one's JSON is made when
+ * first read, so a start-up with 100,000 functions formats no time and serialises no record.
+ * @example [...eachStoredFunction(1, 'prod-1', [], 2)].map((fn) => fn.json) // the JSON of buildFunctions(1, 'prod-1', [], 2)
+ */
+export function eachStoredFunction(
+  seed: number,
+  envId: string,
+  listed: readonly FunctionSeed[],
+  generate: number,
+): Generator<StoredFunction> {
+  return functionsOf(seed, envId, listed, generate, (record) => new StoredFunction(record), drawStored);
 }
 
 /**

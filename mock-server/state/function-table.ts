@@ -1,5 +1,6 @@
 // One env's functions in served order, changed in place by the function lifecycle: exact paging and search at 100,000 functions.
-import type { CloudFunction } from '../../generated/schemas.js';
+import type { CloudFunction, StatusReason } from '../../generated/schemas.js';
+import { beijingSlot, formatBeijingTime, timeSlot } from './beijing-time.js';
 import { NameIndex } from './name-index.js';
 
 /**
@@ -9,18 +10,76 @@ import { NameIndex } from './name-index.js';
 export const INDEX_THRESHOLD = 1000;
 
 /**
- * A function as the store keeps it: its wire JSON, serialised once when stored, and its search
- * key. The JSON is the only copy: at 100,000 functions an object graph per record cost about
- * twice the memory, and every read on the hot path wants the JSON anyway.
+ * A generated function's drawn values: its JSON is that of `{ mod_time, add_time, runtime, name,
+ * status, status_reason: reason ? [reason] : [] }`, the times formatted in Beijing time.
+ */
+export interface GeneratedValues {
+  name: string;
+  addMs: number;
+  modMs: number;
+  runtime: string;
+  status: string;
+  reason: StatusReason | undefined;
+}
+
+/**
+ * A function as the store keeps it: its wire JSON, serialised once, and its search key. The JSON is
+ * the only copy of a listed record: at 100,000 functions an object graph per record cost about
+ * twice the memory, and every read on the hot path wants the JSON anyway. A generated function
+ * (built from GeneratedValues) keeps its drawn values, numbers and shared strings, and makes its JSON
+ * on the first read: a start-up with 100,000 of them then formats and serialises nothing.
  * @example new StoredFunction(record).json // the record's wire JSON
  */
 export class StoredFunction {
-  readonly json: string;
-  readonly searchKey: string;
+  /** The exact name. */
+  readonly name: string;
+  /** The add_time as a number in served order (timeSlot), -1 when out of the packed range. */
+  readonly sortSlot: number;
+  #json: string | undefined;
+  #searchKey: string | undefined;
+  // A generated function's values until its JSON is made.
+  #addMs = 0;
+  #modMs = 0;
+  #runtime = '';
+  #status = '';
+  #reason: StatusReason | undefined;
 
-  constructor(record: CloudFunction) {
-    this.json = JSON.stringify(record);
-    this.searchKey = record.name.toLowerCase();
+  /** A listed record, serialised now; or a generated function's values (see GeneratedValues), serialised on first read. */
+  constructor(from: CloudFunction | GeneratedValues) {
+    this.name = from.name;
+    if ('addMs' in from) {
+      this.sortSlot = beijingSlot(from.addMs);
+      this.#addMs = from.addMs;
+      this.#modMs = from.modMs;
+      this.#runtime = from.runtime;
+      this.#status = from.status;
+      this.#reason = from.reason;
+    } else {
+      this.sortSlot = timeSlot(from.add_time);
+      this.#json = JSON.stringify(from);
+    }
+  }
+
+  /** The wire JSON. */
+  get json(): string {
+    if (this.#json === undefined) {
+      const record: CloudFunction = {
+        mod_time: formatBeijingTime(this.#modMs),
+        add_time: formatBeijingTime(this.#addMs),
+        runtime: this.#runtime,
+        name: this.name,
+        status: this.#status,
+        status_reason: this.#reason ? [{ ...this.#reason }] : [],
+      };
+      this.#json = JSON.stringify(record);
+    }
+    return this.#json;
+  }
+
+  /** The name lower-cased, as searches compare it. */
+  get searchKey(): string {
+    if (this.#searchKey === undefined) this.#searchKey = this.name.toLowerCase();
+    return this.#searchKey;
   }
 
   /** The record, parsed anew from the JSON (for the control API and tests, not the hot path). */
@@ -149,7 +208,7 @@ export class FunctionTable {
     const found = this.#byKey.get(name.toLowerCase());
     if (found === undefined) return undefined;
     for (const position of typeof found === 'number' ? [found] : found) {
-      if (this.#deletedSet.has(position) || this.#base[position].record.name !== name) continue;
+      if (this.#deletedSet.has(position) || this.#base[position].name !== name) continue;
       return position;
     }
     return undefined;

@@ -1,0 +1,30 @@
+// Generated functions kept compact until read: byte for byte the JSON of the records they stand for, in the same order.
+import { describe, expect, it } from 'vitest';
+import { beijingSlot, formatBeijingTime, timeSlot } from '../../../mock-server/state/beijing-time.js';
+import { buildFunctions, eachStoredFunction } from '../../../mock-server/state/fake-functions.js';
+
+describe('a generated function kept as its drawn values', () => {
+  it('reads as the JSON of the record buildFunctions draws, for every seed and env tried', () => {
+    for (const [seed, env, listed, generate] of [
+      [1, 'prod-1', [], 5000],
+      [42, 'big', [{ name: 'login' }, { name: 'pay', status: 'CreateFailed' }], 3000],
+      [4294967295, 'e_2', [{ name: 'x', add_time: '2024-01-02 03:04:05', mod_time: '2024-01-02 03:04:05' }], 2000],
+    ] as const) {
+      const records = buildFunctions(seed, env, listed, generate);
+      const stored = [...eachStoredFunction(seed, env, listed, generate)];
+      expect(stored.map((fn) => fn.json)).toEqual(records.map((record) => JSON.stringify(record)));
+      expect(stored.map((fn) => fn.name)).toEqual(records.map((record) => record.name));
+      expect(stored.map((fn) => fn.sortSlot)).toEqual(records.map((record) => timeSlot(record.add_time)));
+      // Failed ones among them, whose status_reason is drawn too.
+      expect(records.some((record) => record.status_reason.length > 0)).toBe(true);
+    }
+  });
+
+  it('counts time slots from an instant as from its text', () => {
+    for (let ms = Date.UTC(1970, 0, 1); ms < Date.UTC(2100, 0, 1); ms += 7_777_777_777) {
+      expect(beijingSlot(ms), formatBeijingTime(ms)).toBe(timeSlot(formatBeijingTime(ms)));
+    }
+    expect(timeSlot('2024-13-01 00:00:00') > timeSlot('2024-12-31 23:59:59')).toBe(true);
+    expect(timeSlot('1969-12-31 23:59:59')).toBe(-1);
+  });
+});
