@@ -231,7 +231,8 @@ function* functionsOf<T>(
     // function given whole draws nothing, and seeding (most of the cost of a 100,000-function
     // data file) is skipped.
     if (needsFakeValues(given)) faker.seed(seedFor(seed, envId, given.name));
-    taken.add(given.name);
+    // Only generated names are checked against the listed ones (the data file's check refused duplicates).
+    if (generate > 0) taken.add(given.name);
     yield fromListed(fillFunction(given));
   }
   faker.seed(seedFor(seed, envId));
@@ -274,8 +275,8 @@ export function eachFunction(
 }
 
 /**
- * The same functions as eachFunction, as the store keeps them: a generated one's JSON is made when
- * first read, so a start-up with 100,000 functions formats no time and serialises no record.
+ * The same functions as eachFunction, as the store keeps them: each one's JSON is made when first
+ * read, so a start-up with 100,000 functions formats no time and serialises no record.
  * @example [...eachStoredFunction(1, 'prod-1', [], 2)].map((fn) => fn.json) // the JSON of buildFunctions(1, 'prod-1', [], 2)
  */
 export function eachStoredFunction(
@@ -284,7 +285,8 @@ export function eachStoredFunction(
   listed: readonly FunctionSeed[],
   generate: number,
 ): Generator<StoredFunction> {
-  return functionsOf(seed, envId, listed, generate, (record) => new StoredFunction(record), drawStored);
+  // fillFunction's record is new, and nothing changes it: kept until read.
+  return functionsOf(seed, envId, listed, generate, (record) => new StoredFunction(record, true), drawStored);
 }
 
 /**

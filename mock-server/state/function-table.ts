@@ -23,11 +23,11 @@ export interface GeneratedValues {
 }
 
 /**
- * A function as the store keeps it: its wire JSON, serialised once, and its search key. The JSON is
- * the only copy of a listed record: at 100,000 functions an object graph per record cost about
- * twice the memory, and every read on the hot path wants the JSON anyway. A generated function
- * (built from GeneratedValues) keeps its drawn values, numbers and shared strings, and makes its JSON
- * on the first read: a start-up with 100,000 of them then formats and serialises nothing.
+ * A function as the store keeps it: its wire JSON, serialised once, and its search key; every read
+ * on the hot path wants the JSON. Until that first read a data file's listed function keeps its
+ * record (whose strings the loaded data holds anyway) and a generated one (built from
+ * GeneratedValues) its drawn values, numbers and shared strings: a start-up with 100,000 functions
+ * then formats and serialises nothing. Once read, the JSON is the only copy.
  * @example new StoredFunction(record).json // the record's wire JSON
  */
 export class StoredFunction {
@@ -37,6 +37,8 @@ export class StoredFunction {
   readonly sortSlot: number;
   #json: string | undefined;
   #searchKey: string | undefined;
+  /** A record kept until its JSON is first read. */
+  #kept: CloudFunction | undefined;
   // A generated function's values until its JSON is made.
   #addMs = 0;
   #modMs = 0;
@@ -44,8 +46,11 @@ export class StoredFunction {
   #status = '';
   #reason: StatusReason | undefined;
 
-  /** A listed record, serialised now; or a generated function's values (see GeneratedValues), serialised on first read. */
-  constructor(from: CloudFunction | GeneratedValues) {
+  /**
+   * A record, serialised now; or kept as it is and serialised on first read (`keep`: the caller never
+   * changes it afterwards, as a data file's listed functions); or a generated function's values.
+   */
+  constructor(from: CloudFunction | GeneratedValues, keep = false) {
     this.name = from.name;
     if ('addMs' in from) {
       this.sortSlot = beijingSlot(from.addMs);
@@ -56,13 +61,17 @@ export class StoredFunction {
       this.#reason = from.reason;
     } else {
       this.sortSlot = timeSlot(from.add_time);
-      this.#json = JSON.stringify(from);
+      if (keep) this.#kept = from;
+      else this.#json = JSON.stringify(from);
     }
   }
 
   /** The wire JSON. */
   get json(): string {
-    if (this.#json === undefined) {
+    if (this.#json === undefined && this.#kept) {
+      this.#json = JSON.stringify(this.#kept);
+      this.#kept = undefined;
+    } else if (this.#json === undefined) {
       const record: CloudFunction = {
         mod_time: formatBeijingTime(this.#modMs),
         add_time: formatBeijingTime(this.#addMs),
