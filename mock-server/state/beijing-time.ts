@@ -4,7 +4,7 @@ const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
 const YEAR_FROM = 1970;
 /** Seconds in a year of 12 months of 31 days: an order-keeping count, not a calendar. */
 const YEAR_SLOTS = 12 * 31 * 86_400;
-/** The last year whose slots fit in 32 bits. */
+/** The last year whose slots fit in 32 bits (2102). */
 const YEAR_TO = YEAR_FROM + Math.floor(2 ** 32 / YEAR_SLOTS) - 1;
 
 // The civil date of the last instant converted, kept here so converting allocates nothing.
@@ -53,7 +53,7 @@ export function parseBeijingTime(text: string): number {
 /**
  * A `YYYY-MM-DD HH:mm:ss` time as a number below 2^32 in the same order as the text (equal only
  * for equal texts of that shape, which the schemas enforce; the separators are not read), or -1
- * for a text of another length, with a non-digit in a field, or of a year outside 1970-2106.
+ * for a text of another length, with a non-digit in a field, or of a year outside 1970-2102.
  * @example timeSlot('1970-01-01 00:00:01') // 1
  */
 export function timeSlot(text: string): number {

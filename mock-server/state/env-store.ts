@@ -57,7 +57,7 @@ function servedOrder(stored: readonly StoredFunction[]): ArrayLike<number> {
 }
 
 function fallbackOrder(stored: readonly StoredFunction[]): number[] {
-  const addTimes = stored.map((fn) => fn.record.add_time);
+  const addTimes = stored.map((fn) => fn.addTime);
   const order = addTimes.map((_, i) => i);
   return order.sort((a, b) =>
     addTimes[a] !== addTimes[b] ? (addTimes[a] < addTimes[b] ? 1 : -1) : byName(stored[a], stored[b]),
@@ -134,7 +134,7 @@ export class Store {
   }
 
   #buildEnv(id: string, env: EnvData, seed = this.#seed): EnvState {
-    // A listed record is serialised as it is made, a generated one when first read.
+    // Each function's JSON is made when first read (a listed one keeps its record until then).
     const stored = [...eachStoredFunction(seed, id, env.functions ?? [], env.generate ?? 0)];
     const order = servedOrder(stored);
     const sorted: StoredFunction[] = new Array(order.length);

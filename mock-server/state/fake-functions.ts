@@ -285,7 +285,8 @@ export function eachStoredFunction(
   listed: readonly FunctionSeed[],
   generate: number,
 ): Generator<StoredFunction> {
-  // fillFunction's record is new, and nothing changes it: kept until read.
+  // fillFunction's record is new; its strings and status_reason are the loaded data's, which the mock
+  // never changes (a change to the data builds the env anew): kept until read.
   return functionsOf(seed, envId, listed, generate, (record) => new StoredFunction(record, true), drawStored);
 }
 

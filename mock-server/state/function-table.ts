@@ -85,6 +85,13 @@ export class StoredFunction {
     return this.#json;
   }
 
+  /** The add_time text, without making the JSON when it is not made yet (the rare comparator sort). */
+  get addTime(): string {
+    if (this.#kept) return this.#kept.add_time;
+    if (this.#json === undefined) return formatBeijingTime(this.#addMs);
+    return (JSON.parse(this.#json) as CloudFunction).add_time;
+  }
+
   /** The name lower-cased, as searches compare it. */
   get searchKey(): string {
     if (this.#searchKey === undefined) this.#searchKey = this.name.toLowerCase();

@@ -33,16 +33,17 @@ function isScript(file: string): boolean {
 /**
  * The PATH the tests run with. A version manager (pyenv, asdf) puts a shell script named python3 first on
  * PATH that looks the interpreter up on every start: 100 ms and some 35 processes each time here, and the
- * suite starts python3 about 1,000 times (corpus clients, examples). When PATH's python3 is such a script,
+ * suite starts python3 about 700 times (corpus clients, examples). When PATH's python3 is such a script,
  * a folder holding only a python3 link to the interpreter the script runs goes first; the same Python
  * then runs, without the detour. Otherwise PATH is returned unchanged.
  * @example process.env.PATH = directPythonPath(process.env.PATH ?? '')
  */
 export function directPythonPath(path: string): string {
   const found = onPath('python3', path);
-  if (!found || !isScript(found)) return path;
+  if (!found) return path;
   let interpreter: string;
   try {
+    if (!isScript(found)) return path;
     interpreter = execFileSync(found, ['-c', 'import sys; print(sys.executable)'], {
       encoding: 'utf8',
       timeout: 15_000,

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDataFile } from '../../../mock-server/state/data-file.js';
+import { checkMockData, DataError, loadDataFile } from '../../../mock-server/state/data-file.js';
 import { DEFAULT_DATA } from '../../../mock-server/state/default-data.js';
 
 let dir: string;
@@ -82,5 +82,30 @@ describe('loadDataFile', () => {
 
   it('rejects a missing file in one line', async () => {
     await expect(loadDataFile(join(dir, 'nope.json'))).rejects.toThrow(/^data file .*nope\.json does not exist$/);
+  });
+});
+
+describe('the duplicate-name check', () => {
+  it('names, for each duplicate, the first function of that name, also one first seen after another duplicate', () => {
+    const functions = ['a', 'b', 'a', 'c', 'c', 'b', 'a'].map((name) => ({ name }));
+    const error = (() => {
+      try {
+        checkMockData({ envs: { e: { functions } } });
+      } catch (caught) {
+        return caught;
+      }
+    })();
+    expect(error).toBeInstanceOf(DataError);
+    expect((error as Error).message).toContain('functions[2].name: duplicates functions[0] ("a")');
+    expect((error as Error).message).toContain('functions[4].name: duplicates functions[3] ("c")');
+    expect((error as Error).message).toContain('functions[5].name: duplicates functions[1] ("b")');
+    expect((error as Error).message).toContain('functions[6].name: duplicates functions[0] ("a")');
+  });
+
+  it('names the first of each of 50,000 repeated names in a file of 100,000', () => {
+    const functions = Array.from({ length: 100_000 }, (_, i) => ({ name: `f${i % 50_000}` }));
+    expect(() => checkMockData({ envs: { e: { functions } } })).toThrow(
+      'functions[99999].name: duplicates functions[49999]',
+    );
   });
 });

@@ -1,6 +1,8 @@
-// Generated functions kept compact until read: byte for byte the JSON of the records they stand for, in the same order.
+// Functions kept as values until read: byte for byte the JSON of the records they stand for, served in the texts' order.
 import { describe, expect, it } from 'vitest';
+import type { CloudFunction } from '../../../generated/schemas.js';
 import { beijingSlot, formatBeijingTime, timeSlot } from '../../../mock-server/state/beijing-time.js';
+import { Store } from '../../../mock-server/state/env-store.js';
 import { buildFunctions, eachStoredFunction } from '../../../mock-server/state/fake-functions.js';
 
 describe('a generated function kept as its drawn values', () => {
@@ -26,5 +28,36 @@ describe('a generated function kept as its drawn values', () => {
     }
     expect(timeSlot('2024-13-01 00:00:00') > timeSlot('2024-12-31 23:59:59')).toBe(true);
     expect(timeSlot('1969-12-31 23:59:59')).toBe(-1);
+  });
+});
+
+describe('served order from the numbers kept', () => {
+  /** The order by the texts, as the store sorted before it kept numbers: add_time descending, then name. */
+  const byText = (records: CloudFunction[]) =>
+    [...records].sort((a, b) =>
+      a.add_time !== b.add_time ? (a.add_time < b.add_time ? 1 : -1) : a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+    );
+  const tied = '2025-05-05 05:05:05';
+  const listed = [
+    { name: 'b', add_time: tied, mod_time: tied },
+    { name: 'a', add_time: tied, mod_time: tied },
+    { name: 'B', add_time: tied },
+    { name: 'old', add_time: '1999-01-01 00:00:00' },
+  ];
+
+  it('is the order of the texts, ties by name, listed and generated together', () => {
+    const env = new Store({ envs: { e: { functions: listed, generate: 3000 } } }, 7).getEnv('e');
+    const served = env?.table.all().map((fn) => fn.record) ?? [];
+    expect(served.length).toBe(3004);
+    expect(served).toEqual(byText(served));
+    expect(served.filter((fn) => fn.add_time === tied).map((fn) => fn.name)).toEqual(['B', 'a', 'b']);
+  });
+
+  it('is the same when a listed year falls outside the numbers (the comparator sort)', () => {
+    const far = [...listed, { name: 'future', add_time: '2150-01-01 00:00:00' }];
+    const env = new Store({ envs: { e: { functions: far, generate: 500 } } }, 7).getEnv('e');
+    const served = env?.table.all().map((fn) => fn.record) ?? [];
+    expect(served[0].name).toBe('future');
+    expect(served).toEqual(byText(served));
   });
 });
