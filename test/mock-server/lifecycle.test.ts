@@ -56,7 +56,7 @@ describe('the soak test, short form (npm run soak runs 200,000 requests)', () =>
       },
     );
     const output = stdout + stderr;
-    expect(output).toMatch(/growth to the end [\d.]+ MB \(limit 40 MB\)/);
+    expect(output).toMatch(/growth to the end -?[\d.]+ MB \(limit 40 MB\)/);
     expect(code, output).toBe(0);
   });
 });
