@@ -2,12 +2,12 @@
 // offline base image, then run as users run it (published port, mounted data, a network alias, compose,
 // a Kubernetes manifest). Everything created is removed in afterAll, even when a test fails.
 import { readFile, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATHS } from '../../mock-server/api-facts.js';
 import { Podman, podmanInstalled, run } from '../support/container-engine.js';
+import { portSource } from '../support/ports.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const INSTALLED = await podmanInstalled();
@@ -60,23 +60,8 @@ describe.skipIf(!INSTALLED)(`the image${INSTALLED ? '' : ` (skipped: ${WHY_SKIPP
     expect(problems).toEqual([]);
   }, 180_000);
 
-  /** A port free on 127.0.0.1 right now. */
-  // A free port below the system's range for port 0 (32768 and up on Linux), so no server another
-  // test starts on port 0 can be given it before the container publishes it (the docs test takes
-  // 20000-29999 the same way).
-  async function freePort(): Promise<number> {
-    for (;;) {
-      const port = 30_000 + Math.floor(Math.random() * 2000);
-      const server = createServer();
-      const free = await new Promise<boolean>((done) => {
-        server.once('error', () => done(false));
-        server.listen(port, '127.0.0.1', () => done(true));
-      });
-      if (!free) continue;
-      await new Promise((done) => server.close(done));
-      return port;
-    }
-  }
+  /** A free port to publish the container on (the docs test takes 20000-29999). */
+  const freePort = portSource(30_000, 2000);
 
   /** The host port podman published for the container's 4020. */
   async function publishedPort(container: string): Promise<number> {

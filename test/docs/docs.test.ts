@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import request from 'supertest';
@@ -15,6 +14,7 @@ import { serverChecks } from '../../contracts/server/verify-server.js';
 import { createApp } from '../../mock-server/app.js';
 import { ERROR_CODES } from '../../mock-server/error-codes.js';
 import { CLI, runCli } from '../support/cli-process.js';
+import { portSource } from '../support/ports.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -124,30 +124,8 @@ function kitCommands(body: string): string[][] {
   });
 }
 
-/** Ports handed out in this run: the system may give a port just closed to the next caller. */
-const handedOut = new Set<number>();
-
-/**
- * A free port no other block of this run was given, below the system's range for port 0 (32768 and
- * up on Linux), so a server another test starts on port 0 cannot be given it between our check and
- * the block's serve. Blocks run at once: two given the same port once ran one page's verify against
- * another page's mock (its own serve failed to bind, unseen).
- */
-async function freePort(): Promise<number> {
-  for (;;) {
-    const port = 20_000 + Math.floor(Math.random() * 10_000);
-    if (handedOut.has(port)) continue;
-    const server = createServer();
-    const free = await new Promise<boolean>((done) => {
-      server.once('error', () => done(false));
-      server.listen(port, '127.0.0.1', () => done(true));
-    });
-    if (!free) continue;
-    await new Promise((done) => server.close(done));
-    handedOut.add(port);
-    return port;
-  }
-}
+/** Free ports for the blocks' 4020 and 4021 (the container test takes 30000-31999). */
+const freePort = portSource(20_000, 10_000);
 
 const SERVE = /^node "\$CLI" serve\b/;
 
