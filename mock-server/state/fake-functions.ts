@@ -2,7 +2,7 @@
 import { faker } from '@faker-js/faker/locale/en';
 import type { CloudFunction, FunctionSeed, StatusReason } from '../../generated/schemas.js';
 import { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
-import { StoredFunction } from './function-table.js';
+import { type GeneratedValues, generatedRecord, StoredFunction } from './function-table.js';
 
 export { formatBeijingTime } from './beijing-time.js';
 
@@ -155,18 +155,18 @@ function fakeTimes(given: { add_time?: string; mod_time?: string }): { add_time:
 }
 
 /**
- * A generated function as the store keeps it: the same draws as fillFunction({ name }), in the same
- * order, kept as numbers and shared strings until its JSON is first read.
+ * A generated function's values: the same draws as fillFunction({ name }) made, in the same order,
+ * kept as numbers and shared strings (generatedRecord makes the record, the store its JSON when read).
  */
-function drawStored(name: string): StoredFunction {
+function drawValues(name: string): GeneratedValues {
   const edited = faker.datatype.boolean(0.67);
-  const add = faker.number.int({ min: REFERENCE_MS - THREE_YEARS_MS, max: REFERENCE_MS });
-  const mod =
-    add + (edited ? faker.number.int({ min: 0, max: Math.max(0, Math.min(MAX_EDIT_MS, REFERENCE_MS - add)) }) : 0);
+  const addMs = faker.number.int({ min: REFERENCE_MS - THREE_YEARS_MS, max: REFERENCE_MS });
+  const modMs =
+    addMs + (edited ? faker.number.int({ min: 0, max: Math.max(0, Math.min(MAX_EDIT_MS, REFERENCE_MS - addMs)) }) : 0);
   const runtime = faker.helpers.weightedArrayElement(RUNTIMES);
   const status = faker.helpers.weightedArrayElement(STATUSES);
   const reason = isFailedStatus(status) ? faker.helpers.arrayElement(FAILURE_REASONS) : undefined;
-  return new StoredFunction({ name, addMs: add, modMs: mod, runtime, status, reason });
+  return { name, addMs, modMs, runtime, status, reason };
 }
 
 function fakeStatusReason(status: string): StatusReason[] {
@@ -270,7 +270,7 @@ export function eachFunction(
     listed,
     generate,
     (record) => record,
-    (name) => fillFunction({ name }),
+    (name) => generatedRecord(drawValues(name)),
   );
 }
 
@@ -287,7 +287,14 @@ export function eachStoredFunction(
 ): Generator<StoredFunction> {
   // fillFunction's record is new; its strings and status_reason are the loaded data's, which the mock
   // never changes (a change to the data builds the env anew): kept until read.
-  return functionsOf(seed, envId, listed, generate, (record) => new StoredFunction(record, true), drawStored);
+  return functionsOf(
+    seed,
+    envId,
+    listed,
+    generate,
+    (record) => new StoredFunction(record, true),
+    (name) => new StoredFunction(drawValues(name)),
+  );
 }
 
 /**

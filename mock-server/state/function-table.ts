@@ -23,11 +23,26 @@ export interface GeneratedValues {
 }
 
 /**
+ * The record a generated function's values stand for, keys in wire order.
+ * @example generatedRecord({ name: 'f', addMs: 0, modMs: 0, runtime: 'Go1', status: 'Active', reason: undefined }).add_time // '1970-01-01 08:00:00'
+ */
+export function generatedRecord(values: GeneratedValues): CloudFunction {
+  return {
+    mod_time: formatBeijingTime(values.modMs),
+    add_time: formatBeijingTime(values.addMs),
+    runtime: values.runtime,
+    name: values.name,
+    status: values.status,
+    status_reason: values.reason ? [{ ...values.reason }] : [],
+  };
+}
+
+/**
  * A function as the store keeps it: its wire JSON, serialised once, and its search key; every read
  * on the hot path wants the JSON. Until that first read a data file's listed function keeps its
- * record (whose strings the loaded data holds anyway) and a generated one (built from
- * GeneratedValues) its drawn values, numbers and shared strings: a start-up with 100,000 functions
- * then formats and serialises nothing. Once read, the JSON is the only copy.
+ * record (whose strings the loaded data holds anyway) and a generated one its drawn values
+ * (GeneratedValues: numbers and shared strings): a start-up with 100,000 functions then formats
+ * and serialises nothing. Once read, the JSON is the only copy.
  * @example new StoredFunction(record).json // the record's wire JSON
  */
 export class StoredFunction {
@@ -37,14 +52,8 @@ export class StoredFunction {
   readonly sortSlot: number;
   #json: string | undefined;
   #searchKey: string | undefined;
-  /** A record kept until its JSON is first read. */
-  #kept: CloudFunction | undefined;
-  // A generated function's values until its JSON is made.
-  #addMs = 0;
-  #modMs = 0;
-  #runtime = '';
-  #status = '';
-  #reason: StatusReason | undefined;
+  /** What the JSON is made from on first read: a kept record or a generated function's values. */
+  #source: CloudFunction | GeneratedValues | undefined;
 
   /**
    * A record, serialised now; or kept as it is and serialised on first read (`keep`: the caller never
@@ -54,42 +63,29 @@ export class StoredFunction {
     this.name = from.name;
     if ('addMs' in from) {
       this.sortSlot = beijingSlot(from.addMs);
-      this.#addMs = from.addMs;
-      this.#modMs = from.modMs;
-      this.#runtime = from.runtime;
-      this.#status = from.status;
-      this.#reason = from.reason;
+      this.#source = from;
     } else {
       this.sortSlot = timeSlot(from.add_time);
-      if (keep) this.#kept = from;
+      if (keep) this.#source = from;
       else this.#json = JSON.stringify(from);
     }
   }
 
   /** The wire JSON. */
   get json(): string {
-    if (this.#json === undefined && this.#kept) {
-      this.#json = JSON.stringify(this.#kept);
-      this.#kept = undefined;
-    } else if (this.#json === undefined) {
-      const record: CloudFunction = {
-        mod_time: formatBeijingTime(this.#modMs),
-        add_time: formatBeijingTime(this.#addMs),
-        runtime: this.#runtime,
-        name: this.name,
-        status: this.#status,
-        status_reason: this.#reason ? [{ ...this.#reason }] : [],
-      };
-      this.#json = JSON.stringify(record);
+    if (this.#json === undefined) {
+      const source = this.#source as CloudFunction | GeneratedValues;
+      this.#json = JSON.stringify('addMs' in source ? generatedRecord(source) : source);
+      this.#source = undefined;
     }
     return this.#json;
   }
 
   /** The add_time text, without making the JSON when it is not made yet (the rare comparator sort). */
   get addTime(): string {
-    if (this.#kept) return this.#kept.add_time;
-    if (this.#json === undefined) return formatBeijingTime(this.#addMs);
-    return (JSON.parse(this.#json) as CloudFunction).add_time;
+    const source = this.#source;
+    if (source) return 'addMs' in source ? formatBeijingTime(source.addMs) : source.add_time;
+    return (JSON.parse(this.json) as CloudFunction).add_time;
   }
 
   /** The name lower-cased, as searches compare it. */
