@@ -25,6 +25,8 @@ export interface RequestRecord {
   reason?: string;
   /** The body text answered, when there was one. */
   answer?: string;
+  /** Makes `answer` again, the same text (Outcome.bodyAgain): the journal keeps this rather than the text. */
+  answerAgain?: () => string;
   /** When (performance.now()) the client closed the connection before the answer was complete. */
   clientClosedAt?: number;
   /** The token the endpoint read (by its own query keys), hashed for the journal. */

@@ -58,8 +58,17 @@ export function answerGetScfList(call: ApiCall, state: ApiState): Outcome {
     const errcode = settings.unknownEnv === 'no-qbase' ? 85088 : 40097;
     return fail(state, errcode, `env: ${body.env} is not in the data`);
   }
-  const page = store.listFunctions(env, { offset: body.offset ?? 0, limit, searchkey: body.searchkey });
-  return { errcode: 0, body: successBody(page.total_count, page.functions) };
+  const { total_count, functions } = store.listFunctions(env, {
+    offset: body.offset ?? 0,
+    limit,
+    searchkey: body.searchkey,
+  });
+  // A stored function's JSON never changes once made (a change stores a new one), nor does this page's array.
+  return {
+    errcode: 0,
+    body: successBody(total_count, functions),
+    bodyAgain: () => successBody(total_count, functions),
+  };
 }
 
 /** The success body in the real key order, built from records serialised once when stored. */

@@ -11,6 +11,12 @@ export interface Outcome {
   errcode: number;
   reason?: string;
   body: string;
+  /**
+   * Makes `body` again, the same text, from values the mock never changes: the journal keeps this
+   * instead of the text (a listing's page is a few kB, and under load every kept answer outlived
+   * V8's young generation and swelled the heap between full collections).
+   */
+  bodyAgain?: () => string;
   rid?: string;
   /** How long to wait before answering (a scripted function's run), in real milliseconds. */
   waitMs?: number;

@@ -211,6 +211,7 @@ export function apiHandler(context: MockContext, path: ApiPath, answer: Answer, 
       status,
       reason: transportReason ?? outcome.reason,
       ...(sent !== undefined ? { answer: sent } : {}),
+      ...(outcome.bodyAgain && sent === outcome.body ? { answerAgain: outcome.bodyAgain } : {}),
       ...(watch?.closedAt !== undefined ? { clientClosedAt: watch.closedAt } : {}),
       ...(outcome.invocation ? { invocation: outcome.invocation } : {}),
     });

@@ -87,6 +87,8 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
     const deferBody =
       record.keptBody === undefined && record.body !== undefined && record.body.length <= DEFERRED_BODY_BYTES;
     const deferAnswer = record.answer !== undefined && record.answer.length <= DEFERRED_ANSWER_CHARS;
+    // An answer that can be made again is not kept at all until the entry is read (see Outcome.bodyAgain).
+    const again = deferAnswer ? record.answerAgain : undefined;
     const entry: JournalEntry = {
       seq: record.seq,
       time: record.time,
@@ -102,7 +104,9 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
       status: record.status,
       duration_ms,
       // An issued token is as secret as one sent: the answer keeps it cut, the entry its hash.
-      ...(record.answer !== undefined ? { answer: deferAnswer ? record.answer : keptAnswer(record.answer) } : {}),
+      ...(record.answer !== undefined
+        ? { answer: again ? '' : deferAnswer ? record.answer : keptAnswer(record.answer) }
+        : {}),
       ...(record.clientClosedAt !== undefined
         ? { client_closed_ms: roundMs(record.clientClosedAt - record.started) }
         : {}),
@@ -111,9 +115,15 @@ export function makeRecorder(journal: Journal, settings: ResolvedSettings): Mock
       ...(record.invocation ? { invocation: record.invocation } : {}),
     };
     // The log sees what the journal keeps: every text bounded.
+    const settle = deferBody ? (deferAnswer ? redactBoth : redactBody) : deferAnswer ? redactAnswer : undefined;
     const kept = journal.record(
       entry,
-      deferBody ? (deferAnswer ? redactBoth : redactBody) : deferAnswer ? redactAnswer : undefined,
+      again
+        ? (stored) => {
+            stored.answer = again();
+            settle?.(stored);
+          }
+        : settle,
     );
     if (settings.log) {
       const outcome = record.errcode ?? (record.status === null ? 'dropped' : `HTTP ${record.status}`);

@@ -1,8 +1,9 @@
 // What the journal and rid/get keep of a request: secrets cut wherever they appear, texts bounded.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { API_PATHS } from '../../../mock-server/api-facts.js';
 import { createApp } from '../../../mock-server/app.js';
-import { TEST_DATA } from '../../support/helpers.js';
+import { post, TEST_DATA } from '../../support/helpers.js';
 
 const TOKEN_PATH = '/cgi-bin/component/api_component_token';
 
@@ -34,5 +35,39 @@ describe('the rid map (it kept each full URL, up to 45 kB an entry)', () => {
     expect(kept?.request_url.length).toBeLessThan(1100);
     expect(kept?.request_url).toMatch(/characters in all\]$/);
     expect(kept?.request_url).not.toContain('0123456789');
+  });
+});
+
+describe('a listing page in the journal (kept as what makes it again, not as its text)', () => {
+  it('is the text sent, even after the functions on it were deleted, changed or added to', async () => {
+    const app = createApp({ data: TEST_DATA });
+    const sent = await post(app, { env: 'big', offset: 3, limit: 5 });
+    const onPage: string[] = sent.body.functions.map((fn: { name: string }) => fn.name);
+    const deleted = await request(app)
+      .post(`${API_PATHS.deletescf}?access_token=tok-valid`)
+      .send({ env: 'big', functionname: onPage[0] });
+    expect(deleted.body.errcode).toBe(0);
+    expect((await post(app, { env: 'big', offset: 3, limit: 5 })).text).not.toBe(sent.text);
+    const entries = app.mock.journal.snapshot().requests;
+    const listed = entries.filter((entry) => entry.path === API_PATHS.getscflist);
+    expect(listed[0].answer).toBe(sent.text);
+    expect(listed[1].answer).not.toBe(sent.text);
+  });
+
+  it('is the text sent when a fault cut it short', async () => {
+    const app = createApp({ data: TEST_DATA });
+    await request(app).post('/__mock/faults').send({ body: 'truncated-json' });
+    const sent = await post(app, { env: 'big', limit: 5 })
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => {
+          text += chunk;
+        });
+        res.on('end', () => done(null, text));
+      });
+    expect(sent.body.startsWith('{"errcode":0,"errmsg":"ok"')).toBe(true);
+    expect(() => JSON.parse(sent.body)).toThrow();
+    expect(app.mock.journal.snapshot().requests.at(-1)?.answer).toBe(sent.body);
   });
 });
