@@ -99,26 +99,27 @@ const cli = join(root, 'dist/mock-server/cli.js');
 const mockArgs = (data) => (port) => [cli, 'serve', '--port', String(port), '--quiet', '--data', join(work, data)];
 
 console.log(`starting servers (rounds ${ROUNDS} x ${SECONDS} s, ${CONNECTIONS} connections)…`);
-const small = await start('(b) mock, 25 functions', mockArgs('small.json'), { env: 'small' });
-writeFileSync(join(work, 'page.json'), JSON.stringify(await post(small.port, { env: 'small', limit: 20 })));
-const reference = await start(
-  '(a) textbook Express 5',
-  (port) => [join(root, 'bench/express-reference.mjs'), String(port), join(work, 'page.json')],
-  { env: 'small' },
-);
-const big = await start('(c/d) mock, 100,000 functions', mockArgs('big.json'), { env: 'big' });
-const rssBefore = new Map([reference, small, big].map((s) => [s, rssMb(s.child.pid)]));
+/** Stops a server and waits for its exit. */
+async function stop(server) {
+  const exited = new Promise((resolve) => server.child.once('exit', resolve));
+  server.child.kill();
+  await exited;
+}
+// The reference answers the page the mock answers (a) with.
+const pageServer = await start('page', mockArgs('small.json'), { env: 'small' });
+writeFileSync(join(work, 'page.json'), JSON.stringify(await post(pageServer.port, { env: 'small', limit: 20 })));
+await stop(pageServer);
 
-// Start-up, spawn to first errcode 0, as the median of 5 fresh starts each (one start is too noisy here).
+// Start-up, spawn to first errcode 0, as the median of 5 fresh starts each (one start is too noisy
+// here), before the servers under load start: an idle server's own collections took CPU from the
+// starts measured beside it (the 100,000-function median read 765-853 ms there, 575-630 ms alone).
 async function startupMedian(name, args, probe) {
   const times = [];
   for (let i = 0; i < 5; i++) {
     const server = await start(name, args, probe);
     times.push(server.startupMs);
     // The next start waits for this one's exit: a 100,000-function process still shutting down took CPU from it.
-    const exited = new Promise((resolve) => server.child.once('exit', resolve));
-    server.child.kill();
-    await exited;
+    await stop(server);
   }
   return median(times);
 }
@@ -136,6 +137,15 @@ const startups = {
 console.log(
   `start-up (median of 5): textbook Express ${Math.round(startups.reference)} ms, mock on default data ${Math.round(startups.defaultData)} ms (${(startups.defaultData / startups.reference).toFixed(2)}x), mock with 100,000 functions ${Math.round(startups.big)} ms`,
 );
+
+const small = await start('(b) mock, 25 functions', mockArgs('small.json'), { env: 'small' });
+const reference = await start(
+  '(a) textbook Express 5',
+  (port) => [join(root, 'bench/express-reference.mjs'), String(port), join(work, 'page.json')],
+  { env: 'small' },
+);
+const big = await start('(c/d) mock, 100k functions', mockArgs('big.json'), { env: 'big' });
+const rssBefore = new Map([reference, small, big].map((s) => [s, rssMb(s.child.pid)]));
 
 // The table reports the median start-ups, not the single start of the servers under load.
 reference.startupMs = startups.reference;
@@ -160,7 +170,12 @@ function churn(port) {
       body: JSON.stringify(body),
     });
     const answer = await res.json();
-    if (answer.errcode !== 0 || (answer.fail_env_list ?? []).length > 0) counts.failed++;
+    if (answer.errcode !== 0 || (answer.fail_env_list ?? []).length > 0) {
+      counts.failed++;
+      // Why, without the rid: a seeded function in a busy status (Creating, Updating) refuses a delete, as WeChat does.
+      const why = `${answer.errcode} ${String(answer.errmsg ?? answer.fail_env_list?.[0]?.errmsg ?? '').replace(/ rid: .*$/, '')}`;
+      refusals.set(why, (refusals.get(why) ?? 0) + 1);
+    }
     return answer;
   };
   const run = churnRun++;
@@ -218,6 +233,8 @@ const scenarios = [
   },
 ];
 const churned = { created: 0, deleted: 0, failed: 0 };
+/** The other client's refused calls by errcode and errmsg. */
+const refusals = new Map();
 
 /** One load of a scenario, with its side client running when it has one. */
 async function measure(s) {
@@ -257,6 +274,7 @@ console.log(`(e) / (c), median of the rounds' ratios: ${eToC.toFixed(2)}`);
 console.log(
   `(e)'s other client: ${churned.created} functions created, ${churned.deleted} deleted, ${churned.failed} refused (warm-up included)`,
 );
+for (const [why, n] of refusals) console.log(`  refused ${n}x: ${why}`);
 
 console.log(
   '\n| scenario | req/s (median) | p50 ms | p99 ms | ratio to (a), median of rounds | start-up ms (median of 5) | RSS MB before / after load | errors |',
@@ -279,9 +297,7 @@ if (!values['no-scale']) {
     for (let i = 0; i < 3; i++) {
       const server = await start(dataFile, mockArgs(dataFile), { env });
       starts.push({ ms: server.startupMs, rss: rssMb(server.child.pid) });
-      const exited = new Promise((resolve) => server.child.once('exit', resolve));
-      server.child.kill();
-      await exited;
+      await stop(server);
     }
     starts.sort((x, y) => x.ms - y.ms);
     return starts[1];
@@ -349,7 +365,7 @@ mkdirSync(join(root, 'bench-results'), { recursive: true });
 const file = join(root, 'bench-results', `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ date: new Date().toISOString(), command: COMMAND, machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version }, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, e_to_c: eToC, churned, scale, raw: rounds }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), command: COMMAND, machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', node: process.version }, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, startups, results, e_to_c: eToC, churned, refusals: Object.fromEntries(refusals), scale, raw: rounds }, null, 2)}\n`,
 );
 console.log(`\nwrote ${file}`);
 if (values['write-docs']) {

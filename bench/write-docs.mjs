@@ -9,6 +9,13 @@ const PAGE = join(root, 'docs/performance.md');
 const START = '<!-- bench:start (written by bench/write-docs.mjs; do not edit by hand) -->';
 const END = '<!-- bench:end -->';
 
+/** The other client's refusals by errcode and errmsg, as a clause (older runs did not keep them). */
+function refusedWhy(refusals) {
+  const entries = Object.entries(refusals ?? {});
+  if (entries.length === 0) return '';
+  return `: ${entries.map(([why, n]) => `${n} x \`${why}\``).join(', ')}`;
+}
+
 const thousands = (n) => Math.round(n).toLocaleString('en-US');
 const cell = (v, digits = 0) => (v === null || v === undefined ? '–' : Number(v).toFixed(digits));
 
@@ -31,7 +38,15 @@ export function renderRun(run) {
   if (run.e_to_c !== undefined) {
     lines.push(
       `(e) against (c) in the same rounds: ${run.e_to_c.toFixed(2)} (the other client created ${run.churned.created},`,
-      `deleted ${run.churned.deleted} and had ${run.churned.failed} refused).`,
+      `deleted ${run.churned.deleted} and had ${run.churned.failed} refused${refusedWhy(run.refusals)}).`,
+      '',
+    );
+  }
+  const rssOf = (key) => run.results.find((r) => r.scenario.startsWith(`(${key})`));
+  if (rssOf('b') && rssOf('c')) {
+    lines.push(
+      `RSS before the load and after all rounds: ${rssOf('b').rss_before_mb.toFixed(0)} / ${rssOf('b').rss_mb.toFixed(0)} MB for (b),`,
+      `${rssOf('c').rss_before_mb.toFixed(0)} / ${rssOf('c').rss_mb.toFixed(0)} MB for the 100,000-function server of (c), (d) and (e).`,
       '',
     );
   }
