@@ -122,6 +122,45 @@ interface Added {
   basePosition: number;
 }
 
+/** Between the search keys of JoinedKeys: a searchkey without it cannot match across two keys. */
+const SEPARATOR = '\u0000';
+
+/** Search keys joined into one text, and where each starts: one substring search finds the keys that match. */
+interface JoinedKeys {
+  text: string;
+  starts: number[];
+}
+
+function joinKeys(keys: readonly string[]): JoinedKeys {
+  const starts: number[] = [];
+  let at = 0;
+  for (const key of keys) {
+    starts.push(at);
+    at += key.length + 1;
+  }
+  return { text: keys.join(SEPARATOR), starts };
+}
+
+/**
+ * The indices, ascending, of the joined keys that contain `needle` (one without SEPARATOR): a
+ * native search over the joined text, where testing each key was a call per key on every page
+ * (6.5 % of a loaded server's time with ~110 changes pending).
+ */
+function keysContaining(joined: JoinedKeys, needle: string): number[] {
+  const found: number[] = [];
+  const { text, starts } = joined;
+  let from = 0;
+  for (;;) {
+    const at = text.indexOf(needle, from);
+    if (at === -1) return found;
+    // The last key starting at or before the match holds it.
+    const key = lowerBound(starts, at + 1) - 1;
+    found.push(key);
+    if (key + 1 >= starts.length) return found;
+    from = starts[key + 1];
+  }
+}
+
 /** Served order: newest add_time first, then name ascending. */
 function compareKeys(a: { addTime: string; name: string }, b: { addTime: string; name: string }): number {
   if (a.addTime !== b.addTime) return a.addTime < b.addTime ? 1 : -1;
@@ -165,6 +204,9 @@ export class FunctionTable {
   /** Added functions in served order, and by name. */
   #added: Added[] = [];
   #addedByName = new Map<string, Added>();
+  /** The deleted and the added functions' search keys joined, made on the first search after a change. */
+  #deletedKeys: JoinedKeys | undefined;
+  #addedKeys: JoinedKeys | undefined;
   /** Base search key → position(s), built on the first lookup by name. */
   #byKey: Map<string, number | number[]> | undefined;
 
@@ -182,6 +224,8 @@ export class FunctionTable {
     this.#deletedSet = new Set();
     this.#added = [];
     this.#addedByName = new Map();
+    this.#deletedKeys = undefined;
+    this.#addedKeys = undefined;
     this.#byKey = undefined;
   }
 
@@ -263,6 +307,7 @@ export class FunctionTable {
       else end = mid;
     }
     this.#added.splice(at, 0, item);
+    this.#addedKeys = undefined;
     this.#addedByName.set(item.name, item);
     this.#compactIfLarge();
   }
@@ -291,6 +336,7 @@ export class FunctionTable {
     const added = this.#addedByName.get(name);
     if (added) {
       this.#added.splice(this.#added.indexOf(added), 1);
+      this.#addedKeys = undefined;
       this.#addedByName.delete(name);
       return true;
     }
@@ -298,6 +344,7 @@ export class FunctionTable {
     if (position === undefined) return false;
     this.#deleted.splice(lowerBound(this.#deleted, position), 0, position);
     this.#deletedSet.add(position);
+    this.#deletedKeys = undefined;
     this.#replaced.delete(position);
     this.#compactIfLarge();
     return true;
@@ -321,6 +368,14 @@ export class FunctionTable {
     return this.#pages(query.offset, query.limit, query.searchkey?.toLowerCase() || undefined);
   }
 
+  /** The indices of the joined keys containing the needle, ascending; a needle holding SEPARATOR tests each key. */
+  #containing(joined: JoinedKeys, needle: string): number[] {
+    if (!needle.includes(SEPARATOR)) return keysContaining(joined, needle);
+    const { text, starts } = joined;
+    const keyAt = (i: number) => text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : text.length);
+    return [...starts.keys()].filter((i) => keyAt(i).includes(needle));
+  }
+
   #pages(offset: number, limit: number, needle: string | undefined): Page {
     const base = this.#base;
     // The base's matching positions, ascending.
@@ -338,14 +393,21 @@ export class FunctionTable {
     const rankOf = (position: number) => (matches ? lowerBound(matches, position) : position);
     // Indices into `matches` of the deleted base functions that match, ascending.
     const gone: number[] = [];
-    for (const position of this.#deleted) {
-      if (!needle || base[position].searchKey.includes(needle)) gone.push(rankOf(position));
+    if (!needle) gone.push(...this.#deleted);
+    else if (this.#deleted.length > 0) {
+      this.#deletedKeys ??= joinKeys(this.#deleted.map((position) => base[position].searchKey));
+      for (const i of this.#containing(this.#deletedKeys, needle)) gone.push(rankOf(this.#deleted[i]));
     }
     const liveBase = matchCount - gone.length;
     // Added matches with their rank among the live base matches.
     const added: { fn: StoredFunction; rank: number }[] = [];
-    for (const item of this.#added) {
-      if (needle && !item.fn.searchKey.includes(needle)) continue;
+    let addedHits: Iterable<number> = this.#added.keys();
+    if (needle && this.#added.length > 0) {
+      this.#addedKeys ??= joinKeys(this.#added.map((item) => item.fn.searchKey));
+      addedHits = this.#containing(this.#addedKeys, needle);
+    } else if (needle) addedHits = [];
+    for (const i of addedHits) {
+      const item = this.#added[i];
       const before = rankOf(item.basePosition);
       added.push({ fn: item.fn, rank: before - lowerBound(gone, before) });
     }
