@@ -8,7 +8,7 @@ describe('SIGTERM during load', () => {
     const queued = await fetch(`${server.url}/__mock/faults`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
-      body: '{"latency_ms":500,"times":8}',
+      body: '{"latency_ms":800,"times":8}',
     });
     expect(queued.status).toBe(201);
     const inFlight = Array.from({ length: 8 }, () =>
@@ -17,7 +17,14 @@ describe('SIGTERM during load', () => {
         body: '{"env":"prod-5g7k2m9x3d"}',
       }).then(async (res) => ({ status: res.status, body: (await res.json()) as { errcode: number } })),
     );
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // Every request is in the route once it has taken its fault (a fixed wait lost the race on a
+    // loaded machine: requests the server had not accepted yet were reset on close).
+    for (let waited = 0; ; waited += 10) {
+      const { faults } = (await (await fetch(`${server.url}/__mock/faults`)).json()) as { faults: unknown[] };
+      if (faults.length === 0) break;
+      if (waited > 5000) throw new Error(`${faults.length} faults still queued after 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     const signalled = Date.now();
     const exited = server.stop();
     await new Promise((resolve) => setTimeout(resolve, 50));
