@@ -1,3 +1,4 @@
+import type { Response } from 'superagent';
 import request from 'supertest';
 import type { FunctionSeed, MockDataFile } from '../../generated/schemas.js';
 import { GETSCFLIST_PATH } from '../../mock-server/api-facts.js';
@@ -60,4 +61,16 @@ export function post(app: MockApp, body: unknown, token: string | null = 'tok-va
 /** The names on a success page. */
 export function names(body: { functions: { name: string }[] }): string[] {
   return body.functions.map((f) => f.name);
+}
+
+/**
+ * A supertest parser that keeps the answer as text, for answers that are not JSON (a fault cut it short).
+ * @example const res = await post(app, { env: 'prod-1' }).buffer(true).parse(asText); res.body // the text
+ */
+export function asText(res: Response, done: (error: Error | null, body: string) => void): void {
+  let text = '';
+  res.on('data', (chunk: Buffer) => {
+    text += chunk;
+  });
+  res.on('end', () => done(null, text));
 }

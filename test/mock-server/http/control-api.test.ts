@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createApp, type MockApp } from '../../../mock-server/app.js';
-import { names, post, TEST_DATA } from '../../support/helpers.js';
+import { asText, names, post, TEST_DATA } from '../../support/helpers.js';
 
 let app: MockApp;
 beforeEach(() => {
@@ -230,15 +230,7 @@ describe('faults', () => {
 
   it('body truncated-json answers JSON cut short', async () => {
     await request(app).post('/__mock/faults').send({ body: 'truncated-json' });
-    const res = await post(app, { env: 'prod-1' })
-      .buffer(true)
-      .parse((r, done) => {
-        let text = '';
-        r.on('data', (chunk: Buffer) => {
-          text += chunk;
-        });
-        r.on('end', () => done(null, text));
-      });
+    const res = await post(app, { env: 'prod-1' }).buffer(true).parse(asText);
     expect(res.status).toBe(200);
     expect(() => JSON.parse(res.body)).toThrow();
     expect(res.body.startsWith('{"errcode":0,"errmsg":"ok"')).toBe(true);

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { GETSCFLIST_PATH } from '../../../mock-server/api-facts.js';
 import { createApp } from '../../../mock-server/app.js';
 import { startMockServer } from '../../../mock-server/server.js';
-import { post, TEST_DATA } from '../../support/helpers.js';
+import { asText, post, TEST_DATA } from '../../support/helpers.js';
 
 const CONTROL_TOKEN = 'dashboard-secret-1';
 const run = promisify(execFile);
@@ -153,13 +153,7 @@ describe('answer bodies in the journal', () => {
       .post(`${GETSCFLIST_PATH}?access_token=tok-valid`)
       .send({ env: 'prod-1' })
       .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk;
-        });
-        res.on('end', () => done(null, text));
-      });
+      .parse(asText);
     expect(await lastResponse(app)).toBe(cut.body);
     expect(cut.body).toMatch(/^\{"errcode":0,/);
     await request(app).post('/__mock/faults').send({ http_status: 502 });

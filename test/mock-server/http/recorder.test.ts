@@ -3,7 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { API_PATHS } from '../../../mock-server/api-facts.js';
 import { createApp } from '../../../mock-server/app.js';
-import { post, TEST_DATA } from '../../support/helpers.js';
+import { asText, post, TEST_DATA } from '../../support/helpers.js';
 
 const TOKEN_PATH = '/cgi-bin/component/api_component_token';
 
@@ -57,15 +57,7 @@ describe('a listing page in the journal (kept as what makes it again, not as its
   it('is the text sent when a fault cut it short', async () => {
     const app = createApp({ data: TEST_DATA });
     await request(app).post('/__mock/faults').send({ body: 'truncated-json' });
-    const sent = await post(app, { env: 'big', limit: 5 })
-      .buffer(true)
-      .parse((res, done) => {
-        let text = '';
-        res.on('data', (chunk: Buffer) => {
-          text += chunk;
-        });
-        res.on('end', () => done(null, text));
-      });
+    const sent = await post(app, { env: 'big', limit: 5 }).buffer(true).parse(asText);
     expect(sent.body.startsWith('{"errcode":0,"errmsg":"ok"')).toBe(true);
     expect(() => JSON.parse(sent.body)).toThrow();
     expect(app.mock.journal.snapshot().requests.at(-1)?.answer).toBe(sent.body);
