@@ -142,13 +142,17 @@ function joinKeys(keys: readonly string[]): JoinedKeys {
 }
 
 /**
- * The indices, ascending, of the joined keys that contain `needle` (one without SEPARATOR): a
- * native search over the joined text, where testing each key was a call per key on every page
- * (6.5 % of a loaded server's time with ~110 changes pending).
+ * The indices, ascending, of the joined keys that contain `needle`: a native search over the
+ * joined text, where testing each key was a call per key on every page (6.5 % of a loaded
+ * server's time with ~110 changes pending). A needle holding SEPARATOR tests each key.
  */
 function keysContaining(joined: JoinedKeys, needle: string): number[] {
-  const found: number[] = [];
   const { text, starts } = joined;
+  if (needle.includes(SEPARATOR)) {
+    const keyAt = (i: number) => text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : text.length);
+    return [...starts.keys()].filter((i) => keyAt(i).includes(needle));
+  }
+  const found: number[] = [];
   let from = 0;
   for (;;) {
     const at = text.indexOf(needle, from);
@@ -368,14 +372,6 @@ export class FunctionTable {
     return this.#pages(query.offset, query.limit, query.searchkey?.toLowerCase() || undefined);
   }
 
-  /** The indices of the joined keys containing the needle, ascending; a needle holding SEPARATOR tests each key. */
-  #containing(joined: JoinedKeys, needle: string): number[] {
-    if (!needle.includes(SEPARATOR)) return keysContaining(joined, needle);
-    const { text, starts } = joined;
-    const keyAt = (i: number) => text.slice(starts[i], i + 1 < starts.length ? starts[i + 1] - 1 : text.length);
-    return [...starts.keys()].filter((i) => keyAt(i).includes(needle));
-  }
-
   #pages(offset: number, limit: number, needle: string | undefined): Page {
     const base = this.#base;
     // The base's matching positions, ascending.
@@ -392,20 +388,20 @@ export class FunctionTable {
     const matchCount = matches ? matches.length : base.length;
     const rankOf = (position: number) => (matches ? lowerBound(matches, position) : position);
     // Indices into `matches` of the deleted base functions that match, ascending.
-    const gone: number[] = [];
-    if (!needle) gone.push(...this.#deleted);
-    else if (this.#deleted.length > 0) {
+    // Without a searchkey they are the deleted positions themselves.
+    let gone: readonly number[] = this.#deleted;
+    if (needle) {
       this.#deletedKeys ??= joinKeys(this.#deleted.map((position) => base[position].searchKey));
-      for (const i of this.#containing(this.#deletedKeys, needle)) gone.push(rankOf(this.#deleted[i]));
+      gone = keysContaining(this.#deletedKeys, needle).map((i) => rankOf(this.#deleted[i]));
     }
     const liveBase = matchCount - gone.length;
     // Added matches with their rank among the live base matches.
     const added: { fn: StoredFunction; rank: number }[] = [];
     let addedHits: Iterable<number> = this.#added.keys();
-    if (needle && this.#added.length > 0) {
+    if (needle) {
       this.#addedKeys ??= joinKeys(this.#added.map((item) => item.fn.searchKey));
-      addedHits = this.#containing(this.#addedKeys, needle);
-    } else if (needle) addedHits = [];
+      addedHits = keysContaining(this.#addedKeys, needle);
+    }
     for (const i of addedHits) {
       const item = this.#added[i];
       const before = rankOf(item.basePosition);
