@@ -132,7 +132,9 @@ describe.concurrent("describeClientContract's engine on each corpus module", { t
       const results = await runClientContract(clientInvoker(createClient), { cases: casesFor(entry) });
       const failed = results.filter((r) => r.status === 'fail').map((r) => r.id);
       const verdict = summarise(results).failed === 0 ? 'pass' : 'fail';
-      expect({ verdict, failed }).toMatchObject({ verdict: entry.expected.module });
+      // The failed cases with their problems, so an unexpected verdict says why.
+      const problems = results.filter((r) => r.status === 'fail').map((r) => `${r.id}: ${JSON.stringify(r).slice(0, 600)}`);
+      expect(verdict, `${entry.name}:\n${problems.join('\n')}`).toBe(entry.expected.module);
       if (verdict === 'fail') expectCaughtByNamedCase(entry, failed);
     });
   }
