@@ -28,6 +28,10 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...E2E_TESTS, ...CORPUS_TESTS],
           maxWorkers: 2,
+          // One module graph per worker instead of one per file: the tier runs in half the time (19 s to 11 s,
+          // CPU 31 s to 16 s). Safe while no unit file mocks a module or stubs a global or the environment
+          // (test/test-projects.test.ts fails if one does).
+          isolate: false,
           sequence: { groupOrder: 0 },
         },
       },

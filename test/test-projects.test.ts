@@ -21,6 +21,9 @@ const STARTS_SOMETHING = [
   /from 'playwright-core'/,
 ];
 
+/** What would leak into the next file of the in-process tier, which shares one module graph per worker (isolate: false). */
+const LEAKS_ACROSS_FILES = [/\bvi\.(do)?mock\(/, /\bvi\.stub(Global|Env)\(/];
+
 describe('the test projects', () => {
   const files = testFiles('test').filter((file) => !file.startsWith('test/corpus/'));
   // This file holds the patterns as text itself.
@@ -36,6 +39,16 @@ describe('the test projects', () => {
         STARTS_SOMETHING.some((pattern) => pattern.test(readFileSync(join(root, file), 'utf8'))),
     );
     expect(misplaced).toEqual([]);
+  });
+
+  it('keep module mocks and vi.stubGlobal/vi.stubEnv out of the in-process tier, whose files share modules', () => {
+    const leaking = files.filter(
+      (file) =>
+        file !== self &&
+        !isE2eTest(file) &&
+        LEAKS_ACROSS_FILES.some((pattern) => pattern.test(readFileSync(join(root, file), 'utf8'))),
+    );
+    expect(leaking).toEqual([]);
   });
 
   it('name no e2e file that does not exist', () => {
