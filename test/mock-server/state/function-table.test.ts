@@ -59,7 +59,7 @@ const operation = fc.oneof(
     limit: fc.integer({ min: 1, max: 100 }),
     searchkey: fc.oneof(
       fc.constant(''),
-      fc.stringMatching(/^[a-e0-9_-]{1,3}$/),
+      fc.stringMatching(/^[a-e0-9_-]{1,5}$/),
       fc.constantFrom('A', 'bc', 'x', '\u0000', 'a\u0000', '\u0000b', 'b\u0000a'),
     ),
   }),
