@@ -63,7 +63,7 @@ export function answerGetScfList(call: ApiCall, state: ApiState): Outcome {
     limit,
     searchkey: body.searchkey,
   });
-  // A stored function's JSON never changes once made (a change stores a new one), nor does this page's array.
+  // A stored function's JSON is the same on every read (a change stores a new one), nor does this page's array change.
   return {
     errcode: 0,
     body: successBody(total_count, functions),
@@ -71,7 +71,7 @@ export function answerGetScfList(call: ApiCall, state: ApiState): Outcome {
   };
 }
 
-/** The success body in the real key order, built from records serialised once when stored. */
+/** The success body in the real key order, from each stored function's wire JSON. */
 function successBody(totalCount: number, functions: readonly { json: string }[]): string {
   let list = '';
   for (let i = 0; i < functions.length; i++) list += i === 0 ? functions[i].json : `,${functions[i].json}`;

@@ -29,17 +29,30 @@ function toCivil(ms: number): void {
   year = yoe + era * 400 + (month <= 2 ? 1 : 0);
 }
 
-const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
+/** 0-59 as two digits. */
+const TWO = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : `${n}`));
+/** Beijing day number → its `YYYY-MM-DD ` (a generated env's times fall on about 1,100 days). */
+const DATES = new Map<number, string>();
+/** Days kept in DATES at most; a day past that is formatted each time. */
+const MAX_DATES = 8192;
 
 /**
  * Formats an instant as WeChat does: `YYYY-MM-DD HH:mm:ss` in Beijing time, no zone.
  * @example formatBeijingTime(Date.UTC(2021, 6, 29, 7, 4, 19)) // '2021-07-29 15:04:19'
  */
 export function formatBeijingTime(ms: number): string {
-  // A Date and toISOString per call cost 5x more at 100,000 functions.
-  toCivil(ms);
-  const rest = secondOfDay;
-  return `${year}-${two(month)}-${two(day)} ${two(Math.floor(rest / 3600))}:${two(Math.floor(rest / 60) % 60)}:${two(rest % 60)}`;
+  // A listing formats two times per generated function on every read: a Date and toISOString per call
+  // cost 5x more, and the date's arithmetic is done once per day (DATES), not per call.
+  const seconds = Math.floor((ms + BEIJING_OFFSET_MS) / 1000);
+  const days = Math.floor(seconds / 86400);
+  const rest = seconds - days * 86400;
+  let date = DATES.get(days);
+  if (date === undefined) {
+    toCivil(ms);
+    date = `${year}-${TWO[month]}-${TWO[day]} `;
+    if (DATES.size < MAX_DATES) DATES.set(days, date);
+  }
+  return `${date}${TWO[Math.floor(rest / 3600)]}:${TWO[Math.floor(rest / 60) % 60]}:${TWO[rest % 60]}`;
 }
 
 /**

@@ -134,7 +134,7 @@ export class Store {
   }
 
   #buildEnv(id: string, env: EnvData, seed = this.#seed): EnvState {
-    // Each function's JSON is made when first read (a listed one keeps its record until then).
+    // Each function's JSON is made when read (a listed one keeps its record, a generated one its drawn values).
     const stored = [...eachStoredFunction(seed, id, env.functions ?? [], env.generate ?? 0)];
     const order = servedOrder(stored);
     const sorted: StoredFunction[] = new Array(order.length);

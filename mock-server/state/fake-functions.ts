@@ -2,7 +2,7 @@
 import { faker } from '@faker-js/faker/locale/en';
 import type { CloudFunction, FunctionSeed, StatusReason } from '../../generated/schemas.js';
 import { formatBeijingTime, parseBeijingTime } from './beijing-time.js';
-import { type GeneratedValues, generatedRecord, StoredFunction } from './function-table.js';
+import { GeneratedFunction, type GeneratedValues, generatedRecord, StoredFunction } from './function-table.js';
 
 export { formatBeijingTime } from './beijing-time.js';
 
@@ -293,7 +293,7 @@ export function eachStoredFunction(
     listed,
     generate,
     (record) => new StoredFunction(record, true),
-    (name) => new StoredFunction(drawValues(name)),
+    (name) => new GeneratedFunction(drawValues(name)),
   );
 }
 
