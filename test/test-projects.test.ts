@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { LONGEST_FIRST } from './support/sequencer.js';
 import { E2E_TESTS, isE2eTest } from './support/test-projects.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,5 +55,13 @@ describe('the test projects', () => {
   it('name no e2e file that does not exist', () => {
     const named = E2E_TESTS.filter((entry) => !entry.endsWith('/**'));
     expect(named.filter((entry) => !files.includes(entry))).toEqual([]);
+  });
+
+  it('start first only files that exist and run in the waiting group (e2e or corpus)', () => {
+    const all = testFiles('test');
+    const misnamed = LONGEST_FIRST.filter(
+      (file) => !all.includes(file) || !(isE2eTest(file) || file.startsWith('test/corpus/')),
+    );
+    expect(misnamed).toEqual([]);
   });
 });
