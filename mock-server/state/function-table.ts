@@ -336,8 +336,8 @@ export class FunctionTable {
     let high = this.#base.length;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      const other = this.#base[mid].record;
-      if (compareKeys({ addTime: other.add_time, name: other.name }, key) < 0) low = mid + 1;
+      // addTime and name, not the record: each record read makes and parses the function's JSON.
+      if (compareKeys(this.#base[mid], key) < 0) low = mid + 1;
       else high = mid;
     }
     const item: Added = { fn, name: record.name, addTime: record.add_time, basePosition: low };
