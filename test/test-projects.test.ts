@@ -22,7 +22,7 @@ const STARTS_SOMETHING = [
   /from 'playwright-core'/,
 ];
 
-/** What would leak into the next file of the in-process tier, which shares one module graph per worker (isolate: false). */
+/** What would leak into the next file a worker runs: every project shares one module graph per worker (isolate: false). */
 const LEAKS_ACROSS_FILES = [/\bvi\.(do)?mock\(/, /\bvi\.stub(Global|Env)\(/];
 
 describe('the test projects', () => {
@@ -32,21 +32,18 @@ describe('the test projects', () => {
     .split('\\')
     .join('/');
 
-  /** The in-process tier's files (this one aside) whose text matches one of the patterns. */
-  const unitFilesMatching = (patterns: RegExp[]) =>
-    files.filter(
-      (file) =>
-        file !== self &&
-        !isE2eTest(file) &&
-        patterns.some((pattern) => pattern.test(readFileSync(join(root, file), 'utf8'))),
+  /** The files (this one aside) whose text matches one of the patterns. */
+  const matching = (candidates: string[], patterns: RegExp[]) =>
+    candidates.filter(
+      (file) => file !== self && patterns.some((pattern) => pattern.test(readFileSync(join(root, file), 'utf8'))),
     );
 
   it('put every file that starts a process, a browser or a container in e2e, not in the in-process tier', () => {
-    expect(unitFilesMatching(STARTS_SOMETHING)).toEqual([]);
+    expect(matching(files.filter((file) => !isE2eTest(file)), STARTS_SOMETHING)).toEqual([]);
   });
 
-  it('keep module mocks and vi.stubGlobal/vi.stubEnv out of the in-process tier, whose files share modules', () => {
-    expect(unitFilesMatching(LEAKS_ACROSS_FILES)).toEqual([]);
+  it('keep module mocks and vi.stubGlobal/vi.stubEnv out of every test file, as each worker shares its modules', () => {
+    expect(matching(testFiles('test'), LEAKS_ACROSS_FILES)).toEqual([]);
   });
 
   it('name no e2e file that does not exist', () => {
