@@ -39,7 +39,12 @@ describe('the test projects', () => {
     );
 
   it('put every file that starts a process, a browser or a container in e2e, not in the in-process tier', () => {
-    expect(matching(files.filter((file) => !isE2eTest(file)), STARTS_SOMETHING)).toEqual([]);
+    expect(
+      matching(
+        files.filter((file) => !isE2eTest(file)),
+        STARTS_SOMETHING,
+      ),
+    ).toEqual([]);
   });
 
   it('keep module mocks and vi.stubGlobal/vi.stubEnv out of every test file, as each worker shares its modules', () => {
