@@ -20,6 +20,7 @@ COPY schemas ./schemas
 COPY generated ./generated
 COPY contracts ./contracts
 COPY mock-server ./mock-server
+COPY scripts/build.mjs ./scripts/build.mjs
 RUN npm run build && npm prune --omit=dev --ignore-scripts --no-audit --no-fund --loglevel=error
 
 FROM ${BASE}

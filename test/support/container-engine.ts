@@ -1,10 +1,23 @@
 // Runs podman for the container tests: one config for every podman call, an offline base image, and a
 // record of what was created so that afterAll removes it all, even after a failure.
 import { execFile } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The checkout's packages: the image's build installs the same ones. */
+const NODE_MODULES = fileURLToPath(new URL('../../node_modules/', import.meta.url));
 
 /** What one podman (or podman-compose) call printed and how it ended. */
 export interface EngineResult {
@@ -171,7 +184,12 @@ export class Podman {
     place(nodeBinary, '/usr/local/bin/node');
     place('/bin/dash', '/bin/sh');
     place('/usr/bin/env', '/usr/bin/env');
-    const ldd = await run('ldd', [nodeBinary, '/bin/dash', '/usr/bin/env'], process.env);
+    // The build's native packages (the CLI's bundler) load system libraries of their own (librt), which the
+    // official image has as a Debian system does.
+    const addons = readdirSync(NODE_MODULES, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.node'))
+      .map((file) => join(NODE_MODULES, file));
+    const ldd = await run('ldd', [nodeBinary, '/bin/dash', '/usr/bin/env', ...addons], process.env);
     for (const library of new Set(ldd.stdout.match(/\/\S+\.so[.\d]*/g) ?? [])) place(library, library);
     mkdirSync(join(root, 'usr/local/lib/node_modules'), { recursive: true });
     const copied = await run('cp', ['-a', npmFolder, join(root, 'usr/local/lib/node_modules/')], process.env);
