@@ -74,6 +74,17 @@ describe('the packed tarball', () => {
     expect(strays).toEqual([]);
   });
 
+  it('ships the CLI as one file of the project’s modules, importing only packages and Node’s own', async () => {
+    const cli = await readFile(join(root, 'dist/mock-server/cli.js'), 'utf8');
+    const imported = [
+      ...cli.matchAll(/^import\b[^'"]*(['"])([^'"]+)\1/gm),
+      ...cli.matchAll(/\bimport\((['"])([^'"]+)\1\)/g),
+    ];
+    expect(imported.length).toBeGreaterThan(5);
+    expect(imported.map((m) => m[2]).filter((from) => from.startsWith('.') || from.startsWith('/'))).toEqual([]);
+    expect(cli.startsWith('#!/usr/bin/env node\n')).toBe(true);
+  });
+
   it('installs without a build step (prepack, not prepare), with a license and a repository', async () => {
     const manifest = JSON.parse(await readFile(join(project, 'node_modules/wechat-scf-kit/package.json'), 'utf8'));
     expect(manifest.scripts.prepare).toBeUndefined();
