@@ -2,7 +2,8 @@
 # Two stages: the first compiles the TypeScript with every dependency, the second holds only Node, the
 # compiled files and the production dependencies, and runs as the base image's unprivileged user.
 
-# Any image with Node 20, npm, /bin/sh and a user named node will do (the tests build one offline).
+# Any image with Node 20.19 or later (the build's bundler needs it), npm, /bin/sh and a user named node will
+# do (the tests build one offline).
 ARG BASE=docker.io/library/node:20-bookworm-slim
 
 FROM ${BASE} AS build

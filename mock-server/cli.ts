@@ -333,7 +333,8 @@ export async function main(argv: string[]): Promise<number | undefined> {
       return 0;
     }
     if (first === 'verify' || first === 'verify-client') {
-      // Loaded on demand, so serving never pays for the contract kit.
+      // Run on demand: in the one-file CLI (scripts/build.mjs) the kit's modules are parsed with the rest but
+      // evaluated only here, so `serve` never sets them up.
       const contracts = await import('../contracts/cli.js');
       return first === 'verify' ? await contracts.verifyCommand(rest) : await contracts.verifyClientCommand(rest);
     }

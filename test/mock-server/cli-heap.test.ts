@@ -1,4 +1,4 @@
-// The V8 heap-growing flag `serve` sets for itself once listening, unless the user gave Node one.
+// The V8 heap-growing flag `serve` sets for itself as it starts, unless the user gave Node one.
 import { describe, expect, it } from 'vitest';
 import { heapGrowthFlag, SERVE_HEAP_GROWING_PERCENT } from '../../mock-server/cli.js';
 
