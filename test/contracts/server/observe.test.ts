@@ -1,6 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatJunit, formatPretty } from '../../../contracts/report.js';
 import { checkOrder, compareWithListing, type ObservedListing } from '../../../contracts/server/listing-model.js';
@@ -8,12 +7,13 @@ import { observationFunctions, servedOrder } from '../../../contracts/server/obs
 import { MISREADINGS, planSearches } from '../../../contracts/server/search-keys.js';
 import { verifyServer } from '../../../contracts/server/verify-server.js';
 import type { CloudFunction, MockDataFile } from '../../../generated/schemas.js';
+import { createApp } from '../../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 import { Store } from '../../../mock-server/state/env-store.js';
 import { runCli } from '../../support/cli-process.js';
 import { mutantServer, type ServerMutant } from '../../support/mutants.js';
 
-async function listen(app: Express): Promise<{ url: string; server: Server }> {
+async function listen(app: RequestListener): Promise<{ url: string; server: Server }> {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -75,6 +75,18 @@ describe('verify catches paging, search, order and header bugs in both modes', (
       else expect(failed).toEqual([id]);
     },
   );
+
+  it('passes, on the correct mock from observation alone, each check named above run by itself', async () => {
+    // The baseline of the single-check runs above: a check that failed alone on a correct server would pass them all.
+    const ids = [...new Set(table.map(([, , , id]) => id).filter((id) => id !== null))];
+    const { url, server } = await listen(createApp({ control: false, data: OBSERVED_DATA }));
+    try {
+      const { results } = await verifyServer({ baseUrl: url, accessToken: 'real-token', env: 'my-env', cases: ids });
+      expect(results.map((r) => [r.id, r.status]).sort()).toEqual(ids.map((id) => [id, 'pass']).sort());
+    } finally {
+      server.close();
+    }
+  });
 
   it('a JSON Content-Type other than the real one is a warning, shown in both reports, and not a failure', async () => {
     for (const mode of ['control', 'stateless'] as const) {
