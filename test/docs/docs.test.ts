@@ -314,12 +314,23 @@ async function expectImportsExist(body: string, block: Block): Promise<void> {
   }
 }
 
+/** The code blocks' runs, one after another (see runCode). */
+let codeRuns = Promise.resolve();
+
 /**
  * Runs a TypeScript or JavaScript block: as one module, or as the files it shows (each opened by a
  * `// name.ext` comment line). A file's default export that is a function is called, as the tool
  * it is written for would. A comment `// X === 'literal'` is the block's claim, and is checked.
  */
-async function runCode(block: Block): Promise<void> {
+function runCode(block: Block): Promise<void> {
+  // One block at a time: each may set process.env and globals, which are put back after it, and the
+  // next test file in this worker shares the process (isolate: false).
+  const run = codeRuns.then(() => runCodeNow(block));
+  codeRuns = run.catch(() => {});
+  return run;
+}
+
+async function runCodeNow(block: Block): Promise<void> {
   const files: { name: string; code: string[] }[] = [];
   for (const line of block.body.split('\n')) {
     const header = /^\/\/ ([\w.-]+\.(?:m?[jt]s))\b/.exec(line);
@@ -332,6 +343,7 @@ async function runCode(block: Block): Promise<void> {
   // Inside the repository, so that the package's own name resolves as it does for a user.
   const dir = mkdtempSync(join(ROOT, '.docs-snippet-'));
   const saved = process.env.WECHAT_API_BASE_URL;
+  const globals = new Set(Reflect.ownKeys(globalThis));
   try {
     for (const file of files) {
       const name = file.name.replace(/\.(m?)[jt]s$/, (_, m) => `.${m}ts`);
@@ -344,6 +356,11 @@ async function runCode(block: Block): Promise<void> {
     rmSync(dir, { recursive: true, force: true });
     if (saved === undefined) delete process.env.WECHAT_API_BASE_URL;
     else process.env.WECHAT_API_BASE_URL = saved;
+    // A global the block made (the Jest recipe's globalThis.wechatMock) goes with it.
+    for (const key of Reflect.ownKeys(globalThis)) {
+      if (!globals.has(key) && block.body.includes(`globalThis.${String(key)}`))
+        Reflect.deleteProperty(globalThis, key);
+    }
   }
 }
 
