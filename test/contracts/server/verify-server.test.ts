@@ -1,18 +1,18 @@
 import { readFile } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCases } from '../../../contracts/cases.js';
 import { loadFlows } from '../../../contracts/flows.js';
 import { OBSERVATION_ENV } from '../../../contracts/server/run-observation.js';
 import { serverChecks, verifyServer } from '../../../contracts/server/verify-server.js';
+import { createApp } from '../../../mock-server/app.js';
 import { type RunningMock, startMockServer } from '../../../mock-server/server.js';
 import { type CliServer, runCli, startCli, tempDir } from '../../support/cli-process.js';
 import { mutantServer, type ServerMutant } from '../../support/mutants.js';
 
-async function listen(app: Express): Promise<{ url: string; server: Server }> {
+async function listen(app: RequestListener): Promise<{ url: string; server: Server }> {
   const server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
@@ -161,16 +161,29 @@ describe('verify catches broken servers', () => {
     ['missing status_reason', 'GSL-PAGE-001', /status_reason: is required/],
     ['HTTP 400 for 47001', 'GSL-ERR-010', /HTTP 400, expected 200/],
   ];
+  // Each mutant runs the case named for its bug alone, as the corpus runs a buggy entry; the baseline below
+  // runs the same cases alone on the correct mock.
   it.each(mutants)('%s is caught by %s', async (mutant, id, problem) => {
     const { url, server } = await listen(mutantServer(mutant));
     try {
-      const { results } = await verifyServer({ baseUrl: url });
+      const { results } = await verifyServer({ baseUrl: url, cases: [id] });
       const result = results.find((r) => r.id === id);
       expect(result?.status).toBe('fail');
       expect(result?.problems?.join('\n')).toMatch(problem);
       expect(result?.curl).toMatch(
         /^curl -s -X POST 'http:\/\/127\.0\.0\.1:\d+\/componenttcb\/getscflist\?access_token=ACCESS_TOKEN'/,
       );
+    } finally {
+      server.close();
+    }
+  });
+
+  it('passes each of those cases run alone on the correct mock', async () => {
+    const ids = [...new Set(mutants.map(([, id]) => id))];
+    const { url, server } = await listen(createApp({ data: {}, control: true }));
+    try {
+      const { results } = await verifyServer({ baseUrl: url, cases: ids });
+      expect(results.map((r) => [r.id, r.status]).sort()).toEqual(ids.map((id) => [id, 'pass']).sort());
     } finally {
       server.close();
     }
