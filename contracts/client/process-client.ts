@@ -53,22 +53,49 @@ function killGroup(pid: number | undefined): void {
 /**
  * Kills every process still carrying this run's marker: those that left the program's process
  * group (setsid, a detached child) keep their environment, where /proc shows it. Linux only; on
- * other systems the group kill is all there is.
+ * other systems the group kill is all there is. Gives the processes it killed.
  */
-function killMarked(marker: string): void {
+function killMarked(marker: string): number[] {
   let pids: string[];
   try {
     pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   } catch {
-    return;
+    return [];
   }
+  const killed: number[] = [];
   for (const name of pids) {
     try {
       if (!readFileSync(`/proc/${name}/environ`, 'latin1').split('\0').includes(marker)) continue;
       process.kill(Number(name), 'SIGKILL');
+      killed.push(Number(name));
     } catch {
       // gone meanwhile, or not ours
     }
+  }
+  return killed;
+}
+
+/** True while a process runs: not gone, and not a zombie waiting for its parent to collect it. */
+function isRunning(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return !['Z', 'X'].includes(stat.charAt(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits, blocking (it runs in the exit handler too), until the killed processes have ended, for at most
+ * 2 s: SIGKILL ends a process soon after it is sent, not as it is sent, and a kit that exits must leave none.
+ */
+function awaitEnd(pids: readonly number[]): void {
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  const deadline = Date.now() + 2_000;
+  let left = pids.filter(isRunning);
+  while (left.length > 0 && Date.now() < deadline) {
+    Atomics.wait(pause, 0, 0, 5);
+    left = left.filter(isRunning);
   }
 }
 
@@ -166,7 +193,7 @@ export function processClient(
   const cleanUp = () => {
     for (const pid of running) killGroup(pid);
     running.clear();
-    killMarked(marker);
+    awaitEnd(killMarked(marker));
     if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     tempDir = undefined;
     process.off('exit', cleanUp);
