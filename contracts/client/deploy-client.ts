@@ -378,12 +378,12 @@ function pollsOf(requests: readonly JournalEntry[]): JournalEntry[][] {
   return polls;
 }
 
-interface Judged {
+export interface Judged {
   problems: string[];
 }
 
-/** What the client sent, read from the mock's journal once the case is over. */
-function checkRequests(
+/** What the client sent, read from the mock's journal once the case is over (exported for its tests). */
+export function checkRequests(
   c: DeployCase,
   entries: readonly JournalEntry[],
   settings: DeploySettings,
