@@ -175,7 +175,9 @@ function runnable(body: string, ports: Record<string, number>): string {
     // hold a port just handed out here: ours then exits (port in use) while theirs answers, so the
     // server must still run a moment later, or the block ends with PORT_TAKEN and runs again.
     `wait_port() { for _ in $(seq 1 150); do kill -0 "$2" 2>/dev/null || exit ${PORT_TAKEN}; (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && { sleep 0.4; kill -0 "$2" 2>/dev/null || exit ${PORT_TAKEN}; return 0; }; sleep 0.1; done; echo "nothing listens on $1" >&2; return 1; }`,
-    `trap 'status=$?; left=$(jobs -p); [ -z "$left" ] || kill $left 2>/dev/null; wait; exit $status' EXIT`,
+    // set +e first: a server that ends between `jobs -p` and `kill` (one the block stopped itself) made the
+    // kill fail, and under set -e the trap then exited 1 with nothing printed.
+    `trap 'status=$?; set +e; left=$(jobs -p); [ -z "$left" ] || kill $left 2>/dev/null; wait; exit $status' EXIT`,
     ...prelude,
     script,
   ].join('\n');
