@@ -349,7 +349,6 @@ const RUNAWAY_REQUESTS = 400;
 const ms = (entry: JournalEntry) => Date.parse(entry.time);
 const times = (n: number) => (n === 1 ? 'once' : n === 2 ? 'twice' : `${n} times`);
 
-/** getscflist requests of one env grouped into polls: a request at offset 0 (or none) starts one, later pages belong to it. */
 /**
  * True when a poll's answer lists the function in a status other than the transitional one (a created or
  * updated function's final status). A delete's end is a function no longer listed, which one page cannot
@@ -368,6 +367,7 @@ function showsLeft(poll: readonly JournalEntry[], name: string, transitional: st
   });
 }
 
+/** getscflist requests of one env grouped into polls: a request at offset 0 (or none) starts one, later pages belong to it. */
 function pollsOf(requests: readonly JournalEntry[]): JournalEntry[][] {
   const polls: JournalEntry[][] = [];
   for (const entry of requests) {
